@@ -1,0 +1,1 @@
+"""Python helpers of the community-operations warehouse: generator, GX runner, benchmark, reports."""
