@@ -1,0 +1,63 @@
+{#- `select` of one raw export's named columns (CONTRACT §2) as text under their contract
+    names, from wherever the raw data is: RAW_DIR files (DuckDB), the `raw` schema
+    (`raw_source: tables`) or the demo seeds. Column names match after trimming,
+    case-insensitively; a missing required column fails naming the file or table and the
+    column; a missing optional column reads as empty; extra columns are ignored. -#}
+{% macro raw_text_select(entity) %}
+    {%- set spec = commops.raw_entity_columns(entity) -%}
+    {%- set raw_dir = env_var('RAW_DIR', '') | trim -%}
+    {%- if raw_dir -%}
+        {%- set found = commops.raw_dir_relation(entity, raw_dir) -%}
+        {%- set from_sql = found['sql'] -%}
+        {%- set where = found['name'] -%}
+    {%- elif var('raw_source') == 'tables' -%}
+        {%- set from_sql = source('raw', entity) -%}
+        {%- set where = 'table ' ~ from_sql -%}
+    {%- elif var('raw_source') == 'seeds' -%}
+        {%- set from_sql = ref('raw_' ~ entity) -%}
+        {%- set where = 'seed ' ~ from_sql -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("var raw_source must be 'seeds' or 'tables', not '" ~ var('raw_source') ~ "'") }}
+    {%- endif -%}
+    {%- set present = {} -%}
+    {%- if execute -%}
+        {%- for column in commops.describe_columns(from_sql) -%}
+            {%- do present.update({column[0] | trim | lower: column}) -%}
+        {%- endfor -%}
+        {%- for name, required in spec['columns'] -%}
+            {%- if required and name not in present -%}
+                {{ exceptions.raise_compiler_error(where ~ ": required column '" ~ name ~ "' is missing (columns found: " ~ (present.keys() | list | sort | join(', ')) ~ ")") }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif %}
+    select
+    {%- for name, required in spec['columns'] %}
+        {% if name in present -%}
+            {{ commops.text_of(adapter.quote(present[name][0]), present[name][1]) }}
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- endif %} as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from {{ from_sql }}
+{%- endmacro %}
+
+{#- (name, data type) of every column of a relation or a `from` expression. -#}
+{% macro describe_columns(from_sql) %}
+    {%- if from_sql is string -%}
+        {%- set result = run_query('describe select * from ' ~ from_sql) -%}
+        {%- set columns = [] -%}
+        {%- for row in result.rows -%}
+            {%- do columns.append((row[0], row[1])) -%}
+        {%- endfor -%}
+        {{ return(columns) }}
+    {%- else -%}
+        {%- set columns = [] -%}
+        {%- for column in adapter.get_columns_in_relation(from_sql) -%}
+            {%- do columns.append((column.name, column.dtype)) -%}
+        {%- endfor -%}
+        {%- if columns | length == 0 -%}
+            {{ exceptions.raise_compiler_error("raw " ~ from_sql ~ " does not exist or has no columns") }}
+        {%- endif -%}
+        {{ return(columns) }}
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,5 @@
+{#- Placeholder until the authenticity rules land: no flags. -#}
+select
+    cast(null as {{ dbt.type_string() }}) as spend_id,
+    cast(null as {{ dbt.type_string() }}) as reason
+where 1 = 0

@@ -1,0 +1,142 @@
+{#- Every distinct raw loan row, parsed and converted to CNY, with the reason it is rejected
+    (null when staged). Each amount converts at the month of its own date: requested at
+    applied_at, approved at decided_at, disbursed and origination fee at disbursed_at. -#}
+with
+
+raw as (
+    select * from {{ ref('base_raw__loans') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_reference__fx_rates') }}
+),
+
+fx_currencies as (
+    select * from {{ ref('stg_reference__fx_currencies') }}
+),
+
+trimmed as (
+    select
+        {{ commops.raw_and_trimmed('loans', 'raw') }}
+        raw.raw_copies
+    from raw
+),
+
+parsed as (
+    select
+        trimmed.*,
+        {{ commops.parse_timestamp('applied_at_text') }} as applied_at,
+        {{ commops.parse_timestamp('decided_at_text') }} as decided_at,
+        {{ commops.parse_timestamp('disbursed_at_text') }} as disbursed_at,
+        {{ commops.parse_amount('requested_amount_text') }} as requested_amount,
+        {{ commops.parse_amount('approved_amount_text') }} as approved_amount,
+        {{ commops.parse_amount('disbursed_amount_text') }} as disbursed_amount,
+        {{ commops.parse_integer('term_months_text') }} as term_months,
+        {{ commops.parse_amount('annual_rate_text') }} as annual_rate,
+        {{ commops.parse_amount('origination_fee_text') }} as origination_fee,
+        upper(currency_text) as currency,
+        lower(product_text) as product_code,
+        lower(decision_text) as decision,
+        lower(status_text) as status
+    from trimmed
+),
+
+dated as (
+    select
+        parsed.*,
+        {{ commops.month_of('applied_at') }} as applied_month,
+        {{ commops.month_of('decided_at') }} as decided_month,
+        {{ commops.month_of('disbursed_at') }} as disbursed_month
+    from parsed
+),
+
+converted as (
+    select
+        dated.*,
+        dated.currency = 'CNY' or applied_fx_currency.currency is not null as is_known_currency,
+        {{ commops.fx_rate('applied_fx', 'dated.currency', 'dated.applied_month') }} as applied_rate,
+        {{ commops.fx_rate('decided_fx', 'dated.currency', 'dated.decided_month') }} as decided_rate,
+        {{ commops.fx_rate('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }} as disbursed_rate,
+        ({{ commops.fx_is_carried('applied_fx', 'dated.currency', 'dated.applied_month') }}
+            and dated.requested_amount is not null)
+        or ({{ commops.fx_is_carried('decided_fx', 'dated.currency', 'dated.decided_month') }}
+            and dated.approved_amount is not null)
+        or ({{ commops.fx_is_carried('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
+            and dated.disbursed_at is not null) as is_fx_carried_forward,
+        {{ commops.fx_is_missing('applied_fx', 'dated.currency', 'dated.requested_amount', 'dated.applied_month') }}
+        or {{ commops.fx_is_missing('decided_fx', 'dated.currency', 'dated.approved_amount', 'dated.decided_month') }}
+        or {{ commops.fx_is_missing('disbursed_fx', 'dated.currency', 'coalesce(dated.disbursed_amount, 0)', 'dated.disbursed_month') }}
+        or {{ commops.fx_is_missing('disbursed_fx', 'dated.currency', 'dated.origination_fee', 'dated.disbursed_month') }}
+            as is_fx_missing
+    from dated
+    {{ commops.fx_joins('applied_fx', 'dated.currency', 'dated.applied_month') }}
+    {{ commops.fx_joins('decided_fx', 'dated.currency', 'dated.decided_month') }}
+    {{ commops.fx_joins('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
+),
+
+checked as (
+    select
+        converted.*,
+        {{ commops.reject_reason(
+            required=['loan_id_text', 'member_id_text', 'applied_at_text', 'currency_text'],
+            timestamps=[
+                ('applied_at_text', 'applied_at'),
+                ('decided_at_text', 'decided_at'),
+                ('disbursed_at_text', 'disbursed_at'),
+            ],
+            amounts=[
+                ('requested_amount_text', 'requested_amount'),
+                ('approved_amount_text', 'approved_amount'),
+                ('disbursed_amount_text', 'disbursed_amount'),
+                ('term_months_text', 'term_months'),
+                ('annual_rate_text', 'annual_rate'),
+                ('origination_fee_text', 'origination_fee'),
+            ],
+            checks=[
+                ('not is_known_currency', 'unknown_currency'),
+                ('is_fx_missing', 'missing_fx_rate'),
+            ],
+        ) }} as row_reason
+    from converted
+),
+
+keyed as (
+    select
+        checked.*,
+        {{ commops.with_key_conflicts('row_reason', 'loan_id_text') }} as reject_reason
+    from checked
+),
+
+final as (
+    select
+        loan_id_text as loan_id,
+        member_id_text as member_id,
+        coalesce(product_code, 'unknown') as product,
+        applied_at,
+        requested_amount,
+        currency,
+        decision,
+        decided_at,
+        approved_amount,
+        disbursed_at,
+        disbursed_amount,
+        term_months,
+        annual_rate,
+        origination_fee,
+        status,
+        requested_amount * applied_rate as requested_amount_cny,
+        approved_amount * decided_rate as approved_amount_cny,
+        case when disbursed_at is not null then coalesce(disbursed_amount, 0) * disbursed_rate end
+            as disbursed_amount_cny,
+        case when disbursed_at is not null then origination_fee * disbursed_rate end as origination_fee_cny,
+        is_fx_carried_forward,
+        {{ commops.is_unknown_code('product_code', 'product') }}
+        or {{ commops.is_unknown_code('decision', 'decision') }}
+        or {{ commops.is_unknown_code('status', 'status') }} as has_unknown_code,
+        raw_copies,
+        reject_reason,
+        {{ commops.rejected_raw_record('loans', 'reject_reason') }} as raw_record
+    from keyed
+)
+
+select * from final

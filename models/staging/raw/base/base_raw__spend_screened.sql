@@ -1,0 +1,119 @@
+{#- Every distinct raw spend row, parsed and converted to CNY, with the reason it is rejected
+    (null when staged). -#}
+with
+
+raw as (
+    select * from {{ ref('base_raw__spend') }}
+),
+
+channel_map as (
+    select * from {{ ref('stg_reference__channel_map') }}
+),
+
+category_map as (
+    select * from {{ ref('stg_reference__cost_category_map') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_reference__fx_rates') }}
+),
+
+fx_currencies as (
+    select * from {{ ref('stg_reference__fx_currencies') }}
+),
+
+trimmed as (
+    select
+        {{ commops.raw_and_trimmed('spend', 'raw') }}
+        raw.raw_copies
+    from raw
+),
+
+parsed as (
+    select
+        trimmed.*,
+        {{ commops.parse_date('spend_date_text') }} as spend_date,
+        {{ commops.parse_amount('amount_text') }} as amount,
+        upper(currency_text) as currency,
+        lower(cost_center_text) as cost_center
+    from trimmed
+),
+
+mapped as (
+    select
+        parsed.*,
+        {{ commops.month_of('parsed.spend_date') }} as month,
+        case when parsed.channel_text is not null then coalesce(channel_map.channel, 'unknown') end as channel,
+        case when parsed.channel_text is not null then coalesce(channel_map.channel_name_zh, '未知') end
+            as channel_name_zh,
+        parsed.channel_text is not null and channel_map.label_key is null as is_channel_unmapped,
+        category_map.category
+    from parsed
+    left join channel_map
+        on lower(parsed.channel_text) = channel_map.label_key
+    left join category_map
+        on lower(parsed.category_text) = category_map.label_key
+),
+
+converted as (
+    select
+        mapped.*,
+        mapped.currency = 'CNY' or spend_fx_currency.currency is not null as is_known_currency,
+        {{ commops.fx_rate('spend_fx', 'mapped.currency', 'mapped.month') }} as fx_rate_to_cny,
+        {{ commops.fx_is_carried('spend_fx', 'mapped.currency', 'mapped.month') }} as is_fx_carried_forward,
+        {{ commops.fx_is_missing('spend_fx', 'mapped.currency', 'mapped.amount', 'mapped.month') }} as is_fx_missing
+    from mapped
+    {{ commops.fx_joins('spend_fx', 'mapped.currency', 'mapped.month') }}
+),
+
+checked as (
+    select
+        converted.*,
+        {{ commops.reject_reason(
+            required=['spend_id_text', 'spend_date_text', 'cost_center_text', 'category_text', 'amount_text', 'currency_text'],
+            dates=[('spend_date_text', 'spend_date')],
+            amounts=[('amount_text', 'amount')],
+            checks=[
+                ('not is_known_currency', 'unknown_currency'),
+                ('is_fx_missing', 'missing_fx_rate'),
+                ('category is null', 'unknown_category'),
+                ('not ' ~ commops.is_known_code('cost_center', 'cost_center'), 'unknown_cost_center'),
+            ],
+        ) }} as row_reason
+    from converted
+),
+
+keyed as (
+    select
+        checked.*,
+        {{ commops.with_key_conflicts('row_reason', 'spend_id_text') }} as reject_reason
+    from checked
+),
+
+final as (
+    select
+        spend_id_text as spend_id,
+        spend_date,
+        month,
+        cost_center,
+        category_text as category_label,
+        category,
+        channel_text as channel_label,
+        channel,
+        channel_name_zh,
+        is_channel_unmapped,
+        campaign_id_text as campaign_id,
+        vendor_text as vendor,
+        amount,
+        currency,
+        fx_rate_to_cny,
+        amount * fx_rate_to_cny as amount_cny,
+        is_fx_carried_forward,
+        invoice_no_text as invoice_no,
+        raw_copies,
+        reject_reason,
+        {{ commops.rejected_raw_record('spend', 'reject_reason') }} as raw_record
+    from keyed
+)
+
+select * from final

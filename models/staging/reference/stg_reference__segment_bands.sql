@@ -1,0 +1,16 @@
+with
+
+source as (
+    select * from {{ ref('segment_bands') }}
+),
+
+final as (
+    select
+        lower(trim(dimension)) as dimension,
+        trim(band) as band,
+        cast(lower as double) as lower_bound,
+        cast(upper as double) as upper_bound
+    from source
+)
+
+select * from final
