@@ -9,6 +9,7 @@ final as (
         member_id,
         joined_at,
         joined_date,
+        is_joined_date_only,
         community_id,
         channel_label,
         channel,

@@ -62,6 +62,9 @@ final as (
         member_id_text as member_id,
         joined_at,
         cast(joined_at as date) as joined_date,
+        -- A joined_at exported as a date alone never counts toward a registration burst (CONTRACT §6).
+        coalesce({{ commops.regex_like('joined_at_text', '^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$') }}, false)
+            as is_joined_date_only,
         community_id_text as community_id,
         channel_text as channel_label,
         channel,

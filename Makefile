@@ -1,0 +1,50 @@
+# Two commands on a fresh machine with only Python and pip: `make build` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DBT_PROFILES_DIR := $(CURDIR)
+export DO_NOT_TRACK := 1
+
+.PHONY: setup build check test lint bench clean demo docs
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,spark]'
+	touch $(STAMP)
+
+## Build the warehouse on DuckDB with the demo data, run the Great Expectations checks, publish.
+build: setup
+	$(BIN)/python -m commops.build
+
+## Run the Great Expectations suites against the published warehouse.
+check: setup
+	$(BIN)/python -m commops.gx_run --warehouse warehouse/commops.duckdb
+
+## Lint (ruff, sqlfluff) and run every test.
+test: setup lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check commops pytests
+	$(BIN)/ruff format --check commops pytests
+	COMMOPS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/dbt seed --quiet --select "raw_*" channel_map cost_category_map fx_rates segment_bands
+	COMMOPS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/*.sql
+
+## Benchmark at a given scale: make bench MEMBERS=1000000
+MEMBERS ?= 100000
+bench: setup
+	$(BIN)/python -m commops.bench --members $(MEMBERS)
+
+## Regenerate the demo export that ships in seeds/demo.
+demo: setup
+	$(BIN)/python -c "from commops.generate import regenerate_demo; regenerate_demo()"
+
+docs: setup
+	$(BIN)/dbt docs generate
+
+clean:
+	rm -rf target logs warehouse reports dbt_packages

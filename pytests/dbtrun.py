@@ -1,0 +1,84 @@
+"""Run the dbt project from tests: in place, or in a temporary copy with other seeds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+REFERENCE_SEEDS = ("channel_map.csv", "cost_category_map.csv", "fx_rates.csv", "segment_bands.csv")
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+    warehouse: Path
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def copy_project(dest: Path, reference_dir: Path | None = None) -> Path:
+    """A copy of the project in dest; reference_dir's seeds replace the shipped reference seeds."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, dirs_exist_ok=True)
+        elif source.exists():
+            shutil.copy2(source, dest / part)
+    if reference_dir is not None:
+        for name in REFERENCE_SEEDS:
+            shutil.copy2(reference_dir / name, dest / "seeds" / name)
+    return dest
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    warehouse: Path,
+    project_dir: Path = PROJECT_DIR,
+    raw_dir: Path | None = None,
+    variables: dict[str, object] | None = None,
+    env: dict[str, str] | None = None,
+) -> DbtResult:
+    """Run `dbt <args>` against its own DuckDB file and target folder; never raises on failure."""
+    work = warehouse.parent
+    work.mkdir(parents=True, exist_ok=True)
+    full_env = {
+        **os.environ,
+        "COMMOPS_DUCKDB_PATH": str(warehouse),
+        "COMMOPS_TEMP_DIR": str(work / "tmp"),
+        "DO_NOT_TRACK": "1",
+        **(env or {}),
+    }
+    full_env.pop("RAW_DIR", None)
+    if raw_dir is not None:
+        full_env["RAW_DIR"] = str(raw_dir)
+    command = [
+        str(Path(sys.executable).with_name("dbt")),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work / f"target_{warehouse.stem}"),
+        "--log-path",
+        str(work / f"logs_{warehouse.stem}"),
+    ]
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    done = subprocess.run(
+        command, cwd=project_dir, env=full_env, capture_output=True, text=True, check=False
+    )
+    return DbtResult(done.returncode, done.stdout + done.stderr, warehouse)

@@ -1,0 +1,46 @@
+{#- The grain test: no two rows share the values of `combination_of_columns`, and none of
+    them is null. -#}
+{% test unique_combination(model, combination_of_columns) %}
+
+with
+
+keyed as (
+    select
+        {% for column in combination_of_columns -%}
+        {{ column }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ model }}
+),
+
+duplicated as (
+    select
+        {% for column in combination_of_columns -%}
+        {{ column }},
+        {% endfor -%}
+        count(*) as rows_with_key
+    from keyed
+    group by
+        {% for column in combination_of_columns -%}
+        {{ column }}{{ ',' if not loop.last }}
+        {% endfor %}
+    having count(*) > 1
+),
+
+null_keys as (
+    select
+        {% for column in combination_of_columns -%}
+        {{ column }},
+        {% endfor -%}
+        1 as rows_with_key
+    from keyed
+    where
+        {% for column in combination_of_columns -%}
+        {{ column }} is null{{ ' or ' if not loop.last }}
+        {% endfor %}
+)
+
+select * from duplicated
+union all
+select * from null_keys
+
+{% endtest %}
