@@ -32,7 +32,7 @@ lint: setup
 	$(BIN)/ruff check commops pytests
 	$(BIN)/ruff format --check commops pytests
 	COMMOPS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/dbt seed --quiet --select "raw_*" channel_map cost_category_map fx_rates segment_bands
-	COMMOPS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/*.sql
+	COMMOPS_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models
 
 ## Benchmark at a given scale: make bench MEMBERS=1000000
 MEMBERS ?= 100000

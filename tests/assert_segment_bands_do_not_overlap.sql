@@ -5,7 +5,7 @@ bands as (
     select * from {{ ref('stg_reference__segment_bands') }}
 ),
 
-overlaps as (
+overlapping as (
     select
         a.dimension,
         a.band as band_a,
@@ -19,4 +19,4 @@ overlaps as (
             and (b.upper_bound is null or a.lower_bound is null or a.lower_bound < b.upper_bound)
 )
 
-select * from overlaps
+select * from overlapping

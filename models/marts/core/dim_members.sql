@@ -17,11 +17,13 @@ member_reasons as (
 ),
 
 credit_bands as (
-    select * from segment_bands where dimension = 'credit_score'
+    select * from segment_bands
+    where dimension = 'credit_score'
 ),
 
 revenue_bands as (
-    select * from segment_bands where dimension = 'annual_revenue_cny'
+    select * from segment_bands
+    where dimension = 'annual_revenue_cny'
 ),
 
 final as (
@@ -49,10 +51,10 @@ final as (
         on members.member_id = member_reasons.member_id
     left join credit_bands
         on members.credit_score >= coalesce(credit_bands.lower_bound, members.credit_score)
-        and (credit_bands.upper_bound is null or members.credit_score < credit_bands.upper_bound)
+            and (credit_bands.upper_bound is null or members.credit_score < credit_bands.upper_bound)
     left join revenue_bands
         on members.annual_revenue_cny >= coalesce(revenue_bands.lower_bound, members.annual_revenue_cny)
-        and (revenue_bands.upper_bound is null or members.annual_revenue_cny < revenue_bands.upper_bound)
+            and (revenue_bands.upper_bound is null or members.annual_revenue_cny < revenue_bands.upper_bound)
 )
 
 select * from final

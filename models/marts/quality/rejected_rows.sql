@@ -2,21 +2,21 @@
 with
 
 {% for entity in commops.raw_entities() %}
-{{ entity }}_rejected as (
-    select
-        '{{ entity }}' as entity,
-        {{ commops.raw_entity_columns(entity)['key'] }} as record_key,
-        reject_reason as reason,
-        raw_record
-    from {{ ref('base_raw__' ~ entity ~ '_screened') }}
-    where reject_reason is not null
-),
+    {{ entity }}_rejected as (
+        select
+            '{{ entity }}' as entity,
+            {{ commops.raw_entity_columns(entity)['key'] }} as record_key,
+            reject_reason as reason,
+            raw_record
+        from {{ ref('base_raw__' ~ entity ~ '_screened') }}
+        where reject_reason is not null
+    ),
 
 {% endfor %}
 final as (
     {%- for entity in commops.raw_entities() %}
-    select * from {{ entity }}_rejected
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ entity }}_rejected
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
 

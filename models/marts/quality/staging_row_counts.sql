@@ -8,20 +8,23 @@ rejected as (
 ),
 
 {% for entity in commops.raw_entities() %}
-{{ entity }}_counts as (
-    select
-        '{{ entity }}' as entity,
-        (select sum(raw_copies) from {{ ref('base_raw__' ~ entity) }}) as raw_rows,
-        (select count(*) from {{ ref('stg_raw__' ~ entity) }}) as staged_rows,
-        (select count(*) from rejected where entity = '{{ entity }}') as rejected_rows,
-        (select sum(raw_copies - 1) from {{ ref('base_raw__' ~ entity ~ '_screened') }}) as collapsed_rows
-),
+    {{ entity }}_counts as (
+        select
+            '{{ entity }}' as entity,
+            (select sum(raw_copies) from {{ ref('base_raw__' ~ entity) }}) as raw_rows,
+            (select count(*) from {{ ref('stg_raw__' ~ entity) }}) as staged_rows,
+            (
+                select count(*) from rejected
+                where entity = '{{ entity }}'
+            ) as rejected_rows,
+            (select sum(raw_copies - 1) from {{ ref('base_raw__' ~ entity ~ '_screened') }}) as collapsed_rows
+    ),
 
 {% endfor %}
 unioned as (
     {%- for entity in commops.raw_entities() %}
-    select * from {{ entity }}_counts
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ entity }}_counts
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 

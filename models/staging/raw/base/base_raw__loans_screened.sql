@@ -57,12 +57,18 @@ converted as (
         {{ commops.fx_rate('applied_fx', 'dated.currency', 'dated.applied_month') }} as applied_rate,
         {{ commops.fx_rate('decided_fx', 'dated.currency', 'dated.decided_month') }} as decided_rate,
         {{ commops.fx_rate('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }} as disbursed_rate,
-        ({{ commops.fx_is_carried('applied_fx', 'dated.currency', 'dated.applied_month') }}
-            and dated.requested_amount is not null)
-        or ({{ commops.fx_is_carried('decided_fx', 'dated.currency', 'dated.decided_month') }}
-            and dated.approved_amount is not null)
-        or ({{ commops.fx_is_carried('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
-            and dated.disbursed_at is not null) as is_fx_carried_forward,
+        (
+            {{ commops.fx_is_carried('applied_fx', 'dated.currency', 'dated.applied_month') }}
+            and dated.requested_amount is not null
+        )
+        or (
+            {{ commops.fx_is_carried('decided_fx', 'dated.currency', 'dated.decided_month') }}
+            and dated.approved_amount is not null
+        )
+        or (
+            {{ commops.fx_is_carried('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
+            and dated.disbursed_at is not null
+        ) as is_fx_carried_forward,
         {{ commops.fx_is_missing('applied_fx', 'dated.currency', 'dated.requested_amount', 'dated.applied_month') }}
         or {{ commops.fx_is_missing('decided_fx', 'dated.currency', 'dated.approved_amount', 'dated.decided_month') }}
         or {{ commops.fx_is_missing('disbursed_fx', 'dated.currency', 'coalesce(dated.disbursed_amount, 0)', 'dated.disbursed_month') }}

@@ -91,7 +91,7 @@ final as (
         interest * fx_rate_to_cny as interest_cny,
         fee * fx_rate_to_cny as fee_cny,
         is_fx_carried_forward
-            and coalesce(principal, interest, fee) is not null as is_fx_carried_forward,
+        and coalesce(principal, interest, fee) is not null as is_fx_carried_forward,
         raw_copies,
         reject_reason,
         {{ commops.rejected_raw_record('repayments', 'reject_reason') }} as raw_record
