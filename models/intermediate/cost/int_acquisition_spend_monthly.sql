@@ -22,8 +22,10 @@ final as (
     select
         month,
         channel,
-        -- Paid spend: what was bought to acquire members, i.e. promotion and materials.
-        sum(case when category in ('promotion', 'materials') then direct_cny else 0 end) as paid_spend_cny,
+        -- Paid spend: what was bought to acquire members (var paid_spend_categories).
+        sum(
+            case when category in {{ commops.in_list(var('paid_spend_categories')) }} then direct_cny else 0 end
+        ) as paid_spend_cny,
         sum(direct_cny + allocated_cny) as fully_loaded_spend_cny
     from community_spend
     group by month, channel
