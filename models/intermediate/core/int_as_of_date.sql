@@ -30,11 +30,16 @@ active_event_dates as (
         )
 ),
 
+latest as (
+    select max(occurred_date) as latest_date
+    from active_event_dates
+),
+
 final as (
     select
-        {{ commops.date_var('as_of_date', 'coalesce(max(occurred_date), ' ~ commops.build_date() ~ ')') }}
+        {{ commops.date_var('as_of_date', 'coalesce(latest.latest_date, ' ~ commops.build_date() ~ ')') }}
             as as_of_date
-    from active_event_dates
+    from latest
 )
 
 select * from final
