@@ -1,1 +1,4 @@
-"""Python helpers of the community-operations warehouse: generator, GX runner, benchmark, reports."""
+"""Python helpers of the community-operations warehouse.
+
+Generator, Great Expectations runner, build and publish, benchmark, golden comparison.
+"""

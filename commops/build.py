@@ -75,8 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     parser.add_argument("--skip-checks", action="store_true", help="publish without the GX run")
     parser.add_argument("--vars", help="dbt --vars (YAML)")
-    parser.add_argument("--suites", help="folder of Great Expectations suites (default expectations/)")
-    parser.add_argument("--reports", help="folder for the GX Data Docs and summary (default reports/)")
+    parser.add_argument(
+        "--suites", help="folder of Great Expectations suites (default expectations/)"
+    )
+    parser.add_argument(
+        "--reports", help="folder for the GX Data Docs and summary (default reports/)"
+    )
     parser.add_argument("dbt_args", nargs="*", help="more dbt build arguments (after --)")
     args = parser.parse_args(argv)
 
@@ -100,7 +104,12 @@ def main(argv: list[str] | None = None) -> int:
             gx_args += ["--suites", args.suites]
         if args.reports:
             reports = Path(args.reports)
-            gx_args += ["--docs", str(reports / "gx_docs"), "--summary", str(reports / "gx_summary.json")]
+            gx_args += [
+                "--docs",
+                str(reports / "gx_docs"),
+                "--summary",
+                str(reports / "gx_summary.json"),
+            ]
         code = gx_run.main(gx_args)
         if code != 0:
             print(f"Critical data checks failed; {published} is unchanged.", file=sys.stderr)

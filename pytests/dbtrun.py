@@ -13,7 +13,15 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+)
 REFERENCE_SEEDS = ("channel_map.csv", "cost_category_map.csv", "fx_rates.csv", "segment_bands.csv")
 
 

@@ -15,18 +15,42 @@ from pytests.dbtrun import run_dbt
 STAGING_ONLY = ["build", "--select", "+staging_row_counts", "+rejected_rows", "--exclude", "raw_*"]
 
 MEMBER_HEADER = [
-    " Member_ID ", "JOINED_AT", "community_id", "channel", "campaign_id", "referrer_member_id",
-    "member_type", "annual_revenue_cny", "credit_score", "requested_amount_cny", "region",
-    "phone", "device_id", "tier", "left_at", "notes",
+    " Member_ID ",
+    "JOINED_AT",
+    "community_id",
+    "channel",
+    "campaign_id",
+    "referrer_member_id",
+    "member_type",
+    "annual_revenue_cny",
+    "credit_score",
+    "requested_amount_cny",
+    "region",
+    "phone",
+    "device_id",
+    "tier",
+    "left_at",
+    "notes",
 ]
 
 
 def member(member_id: str, joined_at: str, channel: str = "微信群", **overrides: str) -> list[str]:
     row = {
-        "member_id": member_id, "joined_at": joined_at, "community_id": "C1", "channel": channel,
-        "campaign_id": "", "referrer_member_id": "", "member_type": "sme",
-        "annual_revenue_cny": "1,200,000.50", "credit_score": "700", "requested_amount_cny": "",
-        "region": "江苏", "phone": "", "device_id": "", "tier": "basic", "left_at": "",
+        "member_id": member_id,
+        "joined_at": joined_at,
+        "community_id": "C1",
+        "channel": channel,
+        "campaign_id": "",
+        "referrer_member_id": "",
+        "member_type": "sme",
+        "annual_revenue_cny": "1,200,000.50",
+        "credit_score": "700",
+        "requested_amount_cny": "",
+        "region": "江苏",
+        "phone": "",
+        "device_id": "",
+        "tier": "basic",
+        "left_at": "",
         "notes": "an extra column, ignored",
     }
     row.update(overrides)
@@ -56,8 +80,16 @@ MEMBERS = [
 ]
 
 SPEND_HEADER = [
-    "spend_id", "spend_date", "cost_center", "category", "channel", "campaign_id", "vendor",
-    "amount", "currency", "invoice_no",
+    "spend_id",
+    "spend_date",
+    "cost_center",
+    "category",
+    "channel",
+    "campaign_id",
+    "vendor",
+    "amount",
+    "currency",
+    "invoice_no",
 ]
 SPEND = [
     ["S1", "2024-03-05", "community", "推广费用", "微信群", "", "V1", "500", "CNY", "INV1"],
@@ -83,17 +115,55 @@ def write_export(raw: Path, members: list[list[str]] | None = None) -> None:
     write_csv(raw / "spend.csv", SPEND_HEADER, SPEND)
     write_csv(
         raw / "loans.csv",
-        ["loan_id", "member_id", "product", "applied_at", "requested_amount", "currency",
-         "decision", "decided_at", "approved_amount", "disbursed_at", "disbursed_amount",
-         "term_months", "annual_rate", "origination_fee", "status"],
-        [["L1", "M1", "equipment", "2024-02-01 10:00:00", "100000", "CNY", "approved",
-          "2024-02-03 10:00:00", "100000", "2024-02-05 10:00:00", "100000", "3", "0.085",
-          "1000", "open"]],
+        [
+            "loan_id",
+            "member_id",
+            "product",
+            "applied_at",
+            "requested_amount",
+            "currency",
+            "decision",
+            "decided_at",
+            "approved_amount",
+            "disbursed_at",
+            "disbursed_amount",
+            "term_months",
+            "annual_rate",
+            "origination_fee",
+            "status",
+        ],
+        [
+            [
+                "L1",
+                "M1",
+                "equipment",
+                "2024-02-01 10:00:00",
+                "100000",
+                "CNY",
+                "approved",
+                "2024-02-03 10:00:00",
+                "100000",
+                "2024-02-05 10:00:00",
+                "100000",
+                "3",
+                "0.085",
+                "1000",
+                "open",
+            ]
+        ],
     )
     write_csv(
         raw / "repayments.csv",
-        ["repayment_id", "loan_id", "due_date", "paid_at", "principal", "interest", "fee",
-         "currency"],
+        [
+            "repayment_id",
+            "loan_id",
+            "due_date",
+            "paid_at",
+            "principal",
+            "interest",
+            "fee",
+            "currency",
+        ],
         [["R1", "L1", "2024-03-05", "2024-03-05 09:00:00", "33333.33", "708.33", "0", "CNY"]],
     )
 
@@ -112,12 +182,15 @@ def where(con, entity: str, key: str) -> list[str]:
     table = {"members": "member_id", "spend": "spend_id"}[entity]
     places = [
         "staged"
-        for _ in con.execute(f"select 1 from staging.stg_raw__{entity} where {table} = ?", [key]).fetchall()
+        for _ in con.execute(
+            f"select 1 from staging.stg_raw__{entity} where {table} = ?", [key]
+        ).fetchall()
     ]
     places += [
         reason
         for (reason,) in con.execute(
-            "select reason from marts.rejected_rows where entity = ? and coalesce(record_key, '') = ?"
+            "select reason from marts.rejected_rows"
+            " where entity = ? and coalesce(record_key, '') = ?"
             " order by reason",
             [entity, key],
         ).fetchall()
@@ -147,13 +220,21 @@ def where(con, entity: str, key: str) -> list[str]:
         ("spend", "S9", ["staged"]),
     ],
 )
-def test_each_row_lands_where_the_contract_says(bad_build, entity: str, key: str, expected: list[str]) -> None:
+def test_each_row_lands_where_the_contract_says(
+    bad_build, entity: str, key: str, expected: list[str]
+) -> None:
     with bad_build.connect() as con:
         assert where(con, entity, key) == expected
 
 
 def test_rows_balance_for_every_entity(bad_build) -> None:
-    raw_rows = {"members": len(MEMBERS), "events": 1, "spend": len(SPEND), "loans": 1, "repayments": 1}
+    raw_rows = {
+        "members": len(MEMBERS),
+        "events": 1,
+        "spend": len(SPEND),
+        "loans": 1,
+        "repayments": 1,
+    }
     with bad_build.connect() as con:
         counts = {
             row[0]: row[1:]
@@ -202,11 +283,13 @@ def test_usd_line_converts_at_its_month_and_later_months_carry_forward(bad_build
             " where currency = 'USD' and month = date '2024-03-01'"
         ).fetchone()[0]
         last = con.execute(
-            "select last_rate_to_cny from staging.stg_reference__fx_currencies where currency = 'USD'"
+            "select last_rate_to_cny from staging.stg_reference__fx_currencies"
+            " where currency = 'USD'"
         ).fetchone()[0]
         rows = dict(
             con.execute(
-                "select spend_id, [amount_cny, is_fx_carried_forward::int] from staging.stg_raw__spend"
+                "select spend_id, [amount_cny, is_fx_carried_forward::int]"
+                " from staging.stg_raw__spend"
                 " where spend_id in ('S2', 'S9')"
             ).fetchall()
         )
@@ -228,7 +311,10 @@ def test_rejected_rows_keep_the_raw_text(bad_build) -> None:
 def test_missing_required_column_names_file_and_column(tmp_path: Path) -> None:
     write_export(tmp_path / "raw")
     header = [h for h in MEMBER_HEADER if h.strip().lower() != "joined_at"]
-    rows = [[v for h, v in zip(MEMBER_HEADER, row, strict=True) if h.strip().lower() != "joined_at"] for row in MEMBERS]
+    rows = [
+        [v for h, v in zip(MEMBER_HEADER, row, strict=True) if h.strip().lower() != "joined_at"]
+        for row in MEMBERS
+    ]
     write_csv(tmp_path / "raw" / "members.csv", header, rows)
     result = run_dbt(STAGING_ONLY, warehouse=tmp_path / "w.duckdb", raw_dir=tmp_path / "raw")
     assert result.returncode != 0
@@ -268,9 +354,12 @@ def test_typed_parquet_reads_as_the_contract_text(tmp_path: Path) -> None:
     pq.write_table(spend, tmp_path / "raw" / "spend.parquet")
     members_dir = tmp_path / "raw" / "members"
     members_dir.mkdir()
-    utc = dt.timezone.utc
+    utc = dt.UTC
     for part, (member_id, joined) in enumerate(
-        [("Q1", dt.datetime(2024, 1, 31, 16, 30, tzinfo=utc)), ("Q2", dt.datetime(2024, 2, 1, 9, 0, tzinfo=utc))]
+        [
+            ("Q1", dt.datetime(2024, 1, 31, 16, 30, tzinfo=utc)),
+            ("Q2", dt.datetime(2024, 2, 1, 9, 0, tzinfo=utc)),
+        ]
     ):
         pq.write_table(
             pa.table(
@@ -287,10 +376,15 @@ def test_typed_parquet_reads_as_the_contract_text(tmp_path: Path) -> None:
     assert result.returncode == 0, result.output[-4000:]
     with result.connect() as con:
         spend_rows = con.execute(
-            "select spend_id, spend_date::varchar, amount, channel from staging.stg_raw__spend order by 1"
+            "select spend_id, spend_date::varchar, amount, channel"
+            " from staging.stg_raw__spend order by 1"
         ).fetchall()
         members = con.execute(
-            "select member_id, joined_at::varchar, credit_score from staging.stg_raw__members order by 1"
+            "select member_id, joined_at::varchar, credit_score"
+            " from staging.stg_raw__members order by 1"
         ).fetchall()
-    assert spend_rows == [("P1", "2024-03-05", 1234.5, None), ("P2", "2024-03-06", 10000000000.0, "weibo")]
+    assert spend_rows == [
+        ("P1", "2024-03-05", 1234.5, None),
+        ("P2", "2024-03-06", 10000000000.0, "weibo"),
+    ]
     assert members == [("Q1", "2024-02-01 00:30:00", 700), ("Q2", "2024-02-01 17:00:00", 700)]

@@ -35,7 +35,9 @@ KNOWN_DIFFERENCES: list[golden.KnownDifference] = [
 
 MODELS = [spec.name for spec in golden.MODELS]
 
-pytestmark = pytest.mark.skipif(not GOLDEN_DIR.exists(), reason="../shared/golden is not beside the repo")
+pytestmark = pytest.mark.skipif(
+    not GOLDEN_DIR.exists(), reason="../shared/golden is not beside the repo"
+)
 
 
 def golden_vars() -> dict[str, object]:
@@ -74,7 +76,9 @@ def test_as_of_date_is_the_golden_one(golden_build: Path) -> None:
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_model_agrees_with_golden(model: str, golden_results: dict[str, golden.ModelResult]) -> None:
+def test_model_agrees_with_golden(
+    model: str, golden_results: dict[str, golden.ModelResult]
+) -> None:
     golden.assert_models_agree([golden_results[model]], [model])
 
 
@@ -89,7 +93,9 @@ def test_comparison_names_a_changed_cell(golden_build: Path, tmp_path: Path) -> 
         con.execute(
             "update marts.mart_churn_risk set risk_level = 'high' where member_id = ?", [member_id]
         )
-    result = golden.compare_all(changed, EXPECTED_DIR, KNOWN_DIFFERENCES, models=["mart_churn_risk"])[0]
+    result = golden.compare_all(
+        changed, EXPECTED_DIR, KNOWN_DIFFERENCES, models=["mart_churn_risk"]
+    )[0]
     assert not result.passed
     with pytest.raises(AssertionError) as failure:
         golden.assert_models_agree([result], ["mart_churn_risk"])

@@ -7,6 +7,7 @@ import re
 from pytests.dbtrun import DbtResult
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MOBILE_SQL = "(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"
 AFTER_STAGING = ("intermediate", "marts")
 
 
@@ -31,7 +32,7 @@ def test_no_mart_value_looks_like_a_mainland_mobile(demo_build: DbtResult) -> No
         for schema, table, column in text_columns:
             rows = con.execute(
                 f'select "{column}" from "{schema}"."{table}"'
-                f" where regexp_matches(\"{column}\", '(^|[^0-9])1[3-9][0-9]{{9}}([^0-9]|$)') limit 3"
+                f" where regexp_matches(\"{column}\", '{MOBILE_SQL}') limit 3"
             ).fetchall()
             hits += [(schema, table, column, value) for (value,) in rows if MOBILE.search(value)]
     assert hits == []
@@ -41,8 +42,11 @@ def test_the_demo_export_has_phones_to_hide(demo_build: DbtResult) -> None:
     """The check above means something only if the raw data has mobiles."""
     with demo_build.connect() as con:
         phones = con.execute(
-            "select count(*) from raw_demo.raw_members where regexp_matches(phone, '1[3-9][0-9]{9}')"
+            "select count(*) from raw_demo.raw_members"
+            " where regexp_matches(phone, '1[3-9][0-9]{9}')"
         ).fetchone()[0]
-        rejected = con.execute("select count(*) from marts.rejected_rows where entity = 'members'").fetchone()[0]
+        rejected = con.execute(
+            "select count(*) from marts.rejected_rows where entity = 'members'"
+        ).fetchone()[0]
     assert phones > 0
     assert rejected > 0

@@ -55,9 +55,23 @@ def build(work: Path, raw: Path, suite: dict) -> subprocess.CompletedProcess[str
         "DBT_LOG_PATH": str(work / "logs"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "commops.build", "--suites", str(suites), "--reports", str(work / "reports"),
-         "--", "--exclude", "raw_*"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "commops.build",
+            "--suites",
+            str(suites),
+            "--reports",
+            str(work / "reports"),
+            "--",
+            "--exclude",
+            "raw_*",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -109,8 +123,13 @@ def test_a_reader_of_the_published_file_is_not_disturbed(published: tuple[Path, 
         done = build(work, bigger, PASSING_SUITE)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         # The open reader still sees the file it opened, whole.
-        assert reader.execute("select count(*) from marts.dim_members").fetchone()[0] == members_before
+        assert (
+            reader.execute("select count(*) from marts.dim_members").fetchone()[0] == members_before
+        )
     finally:
         reader.close()
     with duckdb.connect(str(path), read_only=True) as con:
-        assert con.execute("select count(*) from marts.dim_members").fetchone()[0] == members_before + 1
+        assert (
+            con.execute("select count(*) from marts.dim_members").fetchone()[0]
+            == members_before + 1
+        )
