@@ -9,6 +9,7 @@ export DO_NOT_TRACK := 1
 .PHONY: setup build check test lint bench clean demo docs
 
 setup: $(STAMP)
+	@mkdir -p warehouse/tmp reports
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
