@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: setup build check test lint bench clean demo docs
+.PHONY: setup build check test lint bench clean demo docs spark
 
 setup: $(STAMP)
 	@mkdir -p warehouse/tmp reports
@@ -43,6 +43,10 @@ bench: setup
 ## Regenerate the demo export that ships in seeds/demo.
 demo: setup
 	$(BIN)/python -c "from commops.generate import regenerate_demo; regenerate_demo()"
+
+## The demo on local Spark (Java 17 or 21): load the raw tables, dbt build --target spark.
+spark: setup
+	$(BIN)/python -m commops.spark_load build
 
 docs: setup
 	$(BIN)/dbt docs generate

@@ -73,6 +73,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -571,6 +572,18 @@ def _quiet_type_comparison_warning() -> None:
     logging.getLogger("great_expectations.expectations.type_comparison").setLevel(logging.ERROR)
 
 
+def duckdb_settings() -> dict[str, str]:
+    """The DuckDB limits of the dbt profile (profiles.yml, same environment variables and
+    defaults), so that checking a large warehouse stays within the memory the build used;
+    DuckDB's own default is 80 % of the machine's memory."""
+    temp = Path(os.environ.get("COMMOPS_TEMP_DIR", "warehouse/tmp"))
+    return {
+        "memory_limit": os.environ.get("COMMOPS_MEMORY_LIMIT", "4GB"),
+        "threads": os.environ.get("COMMOPS_THREADS", "2"),
+        "temp_directory": str(temp if temp.is_absolute() else Path(__file__).parent.parent / temp),
+    }
+
+
 def validate(
     warehouse: Path,
     suites: Sequence[SuiteSpec],
@@ -593,7 +606,7 @@ def validate(
     datasource = context.data_sources.add_sql(
         name=_DATASOURCE,
         connection_string=f"duckdb:///{warehouse.resolve()}",
-        kwargs={"connect_args": {"read_only": True}},
+        kwargs={"connect_args": {"read_only": True, "config": duckdb_settings()}},
     )
     tables = list_tables(datasource)
     batches: dict[str, BatchDefinition | Exception] = {}

@@ -1,7 +1,10 @@
 {#- One raw export with exact duplicates collapsed (CONTRACT §3 step 1): one row per distinct
     raw text across every named column (a null equals an empty string), with how many raw
-    rows it stood for. -#}
-{% macro collapsed_raw(entity) %}
+    rows it stood for. `where`, if given, keeps only the raw rows it holds for before they
+    collapse (a condition on the contract-named text columns, null read as empty): an
+    incremental model reads part of an export this way. Exact duplicates share every column,
+    so a condition on the columns keeps all copies of a row or none. -#}
+{% macro collapsed_raw(entity, where=none) %}
     {%- set names = [] -%}
     {%- for name, required in commops.raw_entity_columns(entity)['columns'] -%}
         {%- do names.append(name) -%}
@@ -19,6 +22,13 @@ as_text as (
     {%- endfor %}
     from source
 ),
+{%- if where %}
+
+kept as (
+    select * from as_text
+    where {{ where }}
+),
+{%- endif %}
 
 collapsed as (
     select
@@ -26,7 +36,7 @@ collapsed as (
         {{ name }},
     {%- endfor %}
         count(*) as raw_copies
-    from as_text
+    from {{ 'kept' if where else 'as_text' }}
     group by
     {%- for name in names %}
         {{ name }}{{ ',' if not loop.last }}

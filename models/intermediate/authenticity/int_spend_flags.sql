@@ -23,10 +23,9 @@ invoice_lines as (
 vendor_digits as (
     select
         vendor,
-        cast(
-            {{ commops.regex_group('cast(abs(amount) as ' ~ dbt.type_string() ~ ')', '([1-9])', 1) }}
-            as int
-        ) as first_digit
+        {{ commops.try_cast(
+            commops.regex_group('cast(abs(amount) as ' ~ dbt.type_string() ~ ')', '([1-9])', 1),
+            'int') }} as first_digit
     from spend
     where
         vendor is not null

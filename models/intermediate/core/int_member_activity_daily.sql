@@ -1,6 +1,15 @@
 {#- One row per member who counts and day with at least one active event (CONTRACT §5): an
-    event of an active type, not flagged, dated on or before as_of_date. -#}
+    event of an active type, not flagged, dated on or before as_of_date.
+
+    From the member-days of int_event_activity_daily (incremental, member-agnostic): a day with
+    no flagged active event keeps its count and first timestamp as they are; the few days with
+    one are recounted from their unflagged events. Members who don't count (and unknown ones)
+    drop out in the join. -#}
 with
+
+event_days as (
+    select * from {{ ref('int_event_activity_daily') }}
+),
 
 events as (
     select * from {{ ref('stg_raw__events') }}
@@ -16,28 +25,76 @@ members as (
 
 active_events as (
     select
-        events.member_id,
-        events.occurred_date,
-        events.occurred_at
+        event_id,
+        member_id,
+        occurred_date,
+        occurred_at
     from events
+    where event_type in {{ commops.in_list(var('active_event_types')) }}
+),
+
+flagged_days as (
+    select distinct
+        active_events.member_id,
+        active_events.occurred_date
+    from active_events
+    inner join event_flags
+        on active_events.event_id = event_flags.event_id
     inner join members
-        on events.member_id = members.member_id
-    left join event_flags
-        on events.event_id = event_flags.event_id
+        on active_events.member_id = members.member_id
+    where active_events.occurred_date <= members.as_of_date
+),
+
+unflagged_days as (
+    select
+        event_days.member_id,
+        event_days.activity_date,
+        event_days.active_events,
+        event_days.first_active_at
+    from event_days
+    inner join members
+        on event_days.member_id = members.member_id
+    left join flagged_days
+        on
+            event_days.member_id = flagged_days.member_id
+            and event_days.activity_date = flagged_days.occurred_date
     where
-        events.event_type in {{ commops.in_list(var('active_event_types')) }}
-        and events.occurred_date <= members.as_of_date
-        and event_flags.event_id is null
+        event_days.active_events > 0
+        and event_days.activity_date <= members.as_of_date
+        and flagged_days.member_id is null
+),
+
+recounted_days as (
+    select
+        active_events.member_id,
+        active_events.occurred_date as activity_date,
+        count(*) as active_events,
+        min(active_events.occurred_at) as first_active_at
+    from active_events
+    inner join flagged_days
+        on
+            active_events.member_id = flagged_days.member_id
+            and active_events.occurred_date = flagged_days.occurred_date
+    left join event_flags
+        on active_events.event_id = event_flags.event_id
+    where event_flags.event_id is null
+    group by active_events.member_id, active_events.occurred_date
 ),
 
 final as (
     select
         member_id,
-        occurred_date as activity_date,
-        count(*) as active_events,
-        min(occurred_at) as first_active_at
-    from active_events
-    group by member_id, occurred_date
+        activity_date,
+        active_events,
+        first_active_at
+    from unflagged_days
+    union all
+    select
+        member_id,
+        activity_date,
+        active_events,
+        first_active_at
+    from recounted_days
 )
 
 select * from final

@@ -1,6 +1,8 @@
-{#- One row per raw entity: raw rows, and where they went (CONTRACT §3). raw_rows comes from
-    the raw export, staged_rows from the staging model, rejected_rows from rejected_rows, so
-    that row_balance = raw - staged - rejected - collapsed checks the plumbing. -#}
+{#- One row per raw entity: raw rows, and where they went (CONTRACT §3). raw_rows is a count of
+    the raw export itself (not of a model built from it: for Parquet it is read from the file
+    footers), staged_rows from the staging model, rejected_rows from rejected_rows, so that
+    row_balance = raw - staged - rejected - collapsed checks the plumbing, incremental runs of
+    the event staging included. -#}
 with
 
 rejected as (
@@ -11,7 +13,7 @@ rejected as (
     {{ entity }}_counts as (
         select
             '{{ entity }}' as entity,
-            (select sum(raw_copies) from {{ ref('base_raw__' ~ entity) }}) as raw_rows,
+            (select count(*) from ({{ commops.raw_text_select(entity) }}) as raw_export) as raw_rows,
             (select count(*) from {{ ref('stg_raw__' ~ entity) }}) as staged_rows,
             (
                 select count(*) from rejected

@@ -1,3 +1,7 @@
+{#- A view: the staged rows of base_raw__events_screened (an incremental table), so the tens of
+    millions of events are stored once and a staged row can never lag its screened one. -#}
+{{ config(materialized='view') }}
+
 with
 
 screened as (

@@ -1,9 +1,152 @@
-{#- Every distinct raw event row, parsed, with the reason it is rejected (null when staged). -#}
+{#- Every distinct raw event row, parsed, with the reason it is rejected (null when staged).
+
+    Incremental: the events export is the one that grows by millions of rows. Every column of
+    a row here depends only on the raw rows sharing its trimmed event_id (exact duplicates
+    collapse among them; a key conflict rejects every valid version of that id), so a run
+    re-screens whole event ids, and only those its new raw rows touch:
+    - the window: raw rows whose occurred_at text, as exported, sorts at or after 'YYYY-MM-DD'
+      of the latest date screened minus var activity_lookback_days (a plain text comparison,
+      cheap, and one Parquet row-group statistics can skip old files with). Raw rows before the
+      window are taken to be unchanged: that is checked first by counting them against the
+      rows screened before it (raw_day_text); when the counts differ (an event older than the
+      lookback arrived late, or an old row was sent again), the window is every raw row, which
+      is slower and still exact;
+    - touched ids: those of a distinct raw row in the window that is not already here with the
+      same raw text (raw_hash) and the same number of copies;
+    - the batch: every raw row of a touched id (in the window, and before it when the id has
+      rows here from before it), screened as a full refresh screens them. On DuckDB
+      delete+insert on event_key replaces every old row of those ids; a merge (Spark on Delta)
+      matches rows on (event_key, raw_hash).
+    Exports are append-only: a raw row that disappears from the export stays here (the
+    critical row_balance check then fails: run with --full-refresh). -#}
+{%- set settings = commops.incremental_settings() -%}
+{{ config(
+    materialized=settings['materialized'],
+    incremental_strategy=settings['incremental_strategy'],
+    unique_key=['event_key'] if settings['incremental_strategy'] == 'delete+insert'
+        else ['event_key', 'raw_hash'],
+    on_schema_change='fail',
+) }}
+{%- set names = [] -%}
+{%- set raw_names = [] -%}
+{%- for name, required in commops.raw_entity_columns('events')['columns'] -%}
+    {%- do names.append(name) -%}
+    {%- do raw_names.append('raw_' ~ name) -%}
+{%- endfor -%}
+{%- set stamp = run_started_at.replace(tzinfo=none) -%}
+{%- set window = {'start': none} -%}
+{%- if execute and is_incremental() -%}
+    {%- set latest = run_query(
+        'select max(' ~ commops.try_cast('raw_day_text', 'date') ~ ') as latest_day,'
+        ~ ' max(screened_at) as latest_stamp from ' ~ this
+    ).rows[0] -%}
+    {%- if latest[1] is not none and latest[1] >= stamp -%}
+        {#- Each run's stamp is later than every earlier one, whatever the clock says. -#}
+        {%- set stamp = latest[1] + modules.datetime.timedelta(microseconds=1) -%}
+    {%- endif -%}
+    {%- if latest[0] is not none -%}
+        {%- set start = latest[0] - modules.datetime.timedelta(days=var('activity_lookback_days')) -%}
+        {%- set start_sql = "'" ~ start.strftime('%Y-%m-%d') ~ "'" -%}
+        {%- set raw_counts = run_query(
+            "select count(case when coalesce(occurred_at, '') < " ~ start_sql ~ ' then 1 end)'
+            ~ ' as earlier_rows from (' ~ commops.raw_text_select('events') ~ ') as raw_rows'
+        ).rows[0] -%}
+        {%- set screened_counts = run_query(
+            'select coalesce(sum(raw_copies), 0) as earlier_rows from ' ~ this
+            ~ ' where raw_day_text < ' ~ start_sql
+        ).rows[0] -%}
+        {%- if raw_counts[0] | int == screened_counts[0] | int -%}
+            {%- do window.update({'start': start_sql}) -%}
+        {%- else -%}
+            {{ log('base_raw__events_screened: ' ~ raw_counts[0] ~ ' raw event rows dated before '
+                ~ start.strftime('%Y-%m-%d') ~ ', ' ~ screened_counts[0] ~ ' screened: events older than'
+                ~ ' activity_lookback_days arrived; re-reading every raw event row', info=true) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endif -%}
+{%- set stamp_sql = "cast('" ~ stamp.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp)" -%}
 with
 
-raw as (
-    select * from {{ ref('base_raw__events') }}
+{% if is_incremental() %}
+window_raw as (
+    {{ commops.collapsed_raw(
+        'events', where=('occurred_at >= ' ~ window['start']) if window['start'] else none,
+    ) | indent(4) }}
 ),
+
+window_keyed as (
+    select
+        window_raw.*,
+        trim(window_raw.event_id) as event_key,
+        {{ commops.row_fingerprint(names) }} as raw_hash
+    from window_raw
+),
+
+window_screened as (
+    select
+        event_key,
+        raw_hash,
+        raw_copies
+    from {{ this }}
+    {%- if window['start'] %}
+    where raw_day_text >= {{ window['start'] }}
+    {%- endif %}
+),
+
+touched_keys as (
+    select distinct window_keyed.event_key
+    from window_keyed
+    left join window_screened
+        on
+            window_keyed.event_key = window_screened.event_key
+            and window_keyed.raw_hash = window_screened.raw_hash
+            and window_keyed.raw_copies = window_screened.raw_copies
+    where window_screened.event_key is null
+),
+
+{%- if window['start'] %}
+
+earlier_keys as (
+    select distinct screened.event_key
+    from {{ this }} as screened
+    inner join touched_keys
+        on screened.event_key = touched_keys.event_key
+    where screened.raw_day_text < {{ window['start'] }}
+),
+
+earlier_raw as (
+    {{ commops.collapsed_raw(
+        'events',
+        where='occurred_at < ' ~ window['start']
+        ~ ' and trim(event_id) in (select earlier_keys.event_key from earlier_keys)',
+    ) | indent(4) }}
+),
+{%- endif %}
+
+raw as (
+    select
+        {%- for name in names %}
+        window_keyed.{{ name }},
+        {%- endfor %}
+        window_keyed.raw_copies
+    from window_keyed
+    inner join touched_keys
+        on window_keyed.event_key = touched_keys.event_key
+    {%- if window['start'] %}
+    union all
+    select
+        {%- for name in names %}
+        earlier_raw.{{ name }},
+        {%- endfor %}
+        earlier_raw.raw_copies
+    from earlier_raw
+    {%- endif %}
+),
+{% else %}
+    raw as (
+        select * from {{ ref('base_raw__events') }}
+    ),
+{% endif %}
 
 trimmed as (
     select
@@ -30,26 +173,36 @@ checked as (
     from parsed
 ),
 
+{# Only what `final` needs goes through the key-conflict window: the raw text (the trimmed
+   values are recomputed from it) and the parsed values. Tens of millions of rows are sorted
+   here, so narrow rows matter. #}
 keyed as (
     select
-        checked.*,
+        {{ raw_names | join(',\n        ') }},
+        raw_copies,
+        occurred_at,
+        event_type_code,
         {{ commops.with_key_conflicts('row_reason', 'event_id_text') }} as reject_reason
     from checked
 ),
 
 final as (
     select
-        event_id_text as event_id,
-        member_id_text as member_id,
+        {{ commops.trimmed_text('raw_event_id') }} as event_id,
+        {{ commops.trimmed_text('raw_member_id') }} as member_id,
         occurred_at,
         cast(occurred_at as date) as occurred_date,
         event_type_code as event_type,
-        community_id_text as community_id,
-        content_id_text as content_id,
+        {{ commops.trimmed_text('raw_community_id') }} as community_id,
+        {{ commops.trimmed_text('raw_content_id') }} as content_id,
         {{ commops.is_unknown_code('event_type_code', 'event_type') }} as has_unknown_code,
         raw_copies,
         reject_reason,
-        {{ commops.rejected_raw_record('events', 'reject_reason') }} as raw_record
+        {{ commops.rejected_raw_record('events', 'reject_reason') }} as raw_record,
+        trim(raw_event_id) as event_key,
+        {{ commops.row_fingerprint(raw_names) }} as raw_hash,
+        substr(raw_occurred_at, 1, 10) as raw_day_text,
+        {{ stamp_sql }} as screened_at
     from keyed
 )
 
