@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from commops.generate import COLUMNS
 from pytests.dbtrun import run_dbt
 
 # Staging and the row accounting only; tests of models outside the selection stay out.
@@ -89,18 +90,7 @@ MEMBERS = [
     member("M9", "2024-01-31 23:59:59+08:00"),
 ]
 
-SPEND_HEADER = [
-    "spend_id",
-    "spend_date",
-    "cost_center",
-    "category",
-    "channel",
-    "campaign_id",
-    "vendor",
-    "amount",
-    "currency",
-    "invoice_no",
-]
+SPEND_HEADER = list(COLUMNS["spend"])
 SPEND = [
     ["S1", "2024-03-05", "community", "推广费用", "微信群", "", "V1", "500", "CNY", "INV1"],
     ["S2", "2024-03-05", "community", "推广费用", "", "", "V1", "1,000.00", "usd", "INV2"],
@@ -119,29 +109,13 @@ def write_export(raw: Path, members: list[list[str]] | None = None) -> None:
     write_csv(raw / "members.csv", MEMBER_HEADER, members or MEMBERS, bom=True)
     write_csv(
         raw / "events.csv",
-        ["event_id", "member_id", "occurred_at", "event_type", "community_id", "content_id"],
+        list(COLUMNS["events"]),
         [["E1", "M1", "2024-01-11 10:00:00", "post", "C1", ""]],
     )
     write_csv(raw / "spend.csv", SPEND_HEADER, SPEND)
     write_csv(
         raw / "loans.csv",
-        [
-            "loan_id",
-            "member_id",
-            "product",
-            "applied_at",
-            "requested_amount",
-            "currency",
-            "decision",
-            "decided_at",
-            "approved_amount",
-            "disbursed_at",
-            "disbursed_amount",
-            "term_months",
-            "annual_rate",
-            "origination_fee",
-            "status",
-        ],
+        list(COLUMNS["loans"]),
         [
             [
                 "L1",
@@ -164,16 +138,7 @@ def write_export(raw: Path, members: list[list[str]] | None = None) -> None:
     )
     write_csv(
         raw / "repayments.csv",
-        [
-            "repayment_id",
-            "loan_id",
-            "due_date",
-            "paid_at",
-            "principal",
-            "interest",
-            "fee",
-            "currency",
-        ],
+        list(COLUMNS["repayments"]),
         [["R1", "L1", "2024-03-05", "2024-03-05 09:00:00", "33333.33", "708.33", "0", "CNY"]],
     )
 
