@@ -1,21 +1,30 @@
 {#- One raw export with exact duplicates collapsed (CONTRACT §3 step 1): one row per distinct
     raw text across every named column (a null equals an empty string), with how many raw
-    rows it stood for. `where`, if given, keeps only the raw rows it holds for before they
-    collapse (a condition on the contract-named text columns, null read as empty): an
-    incremental model reads part of an export this way. Exact duplicates share every column,
-    so a condition on the columns keeps all copies of a row or none. -#}
+    rows it stood for (raw_copies) and whether another raw row has the same trimmed key
+    (key_shared, from base_raw__shared_keys). Only rows with a shared key can be exact
+    duplicates of each other or conflict on their key, so only those are grouped on every
+    column: a row whose key is its own stands for itself (raw_copies 1). On tens of millions
+    of rows that is a join with the few shared keys plus a group-by of their rows, instead of
+    a group-by of every row on every column.
+
+    `where`, if given, keeps only the raw rows it holds for (a condition on the contract-named
+    text columns, null read as empty), and all of them are grouped and marked key_shared: an
+    incremental model reads a small part of an export this way, and judges its key conflicts
+    among the rows it reads. Exact duplicates share every column, so a condition on the
+    columns keeps all copies of a row or none. -#}
 {% macro collapsed_raw(entity, where=none) %}
+    {%- set spec = commops.raw_entity_columns(entity) -%}
     {%- set names = [] -%}
-    {%- for name, required in commops.raw_entity_columns(entity)['columns'] -%}
+    {%- for name, required in spec['columns'] -%}
         {%- do names.append(name) -%}
     {%- endfor %}
 with
 
-source as (
+source as {{ commops.inline_cte() }} (
     {{ commops.raw_text_select(entity) }}
 ),
 
-as_text as (
+as_text as {{ commops.inline_cte() }} (
     select
     {%- for name in names %}
         coalesce({{ name }}, '') as {{ name }}{{ ',' if not loop.last }}
@@ -28,20 +37,75 @@ kept as (
     select * from as_text
     where {{ where }}
 ),
-{%- endif %}
 
 collapsed as (
     select
     {%- for name in names %}
         {{ name }},
     {%- endfor %}
-        count(*) as raw_copies
-    from {{ 'kept' if where else 'as_text' }}
+        count(*) as raw_copies,
+        true as key_shared
+    from kept
     group by
     {%- for name in names %}
         {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
 )
+{%- else %}
+
+shared_keys as (
+    select key_hash as shared_key_hash
+    from {{ ref('base_raw__shared_keys') }}
+    where entity = '{{ entity }}'
+),
+
+tagged as {{ commops.inline_cte() }} (
+    select
+        as_text.*,
+        shared_keys.shared_key_hash is not null as key_shared
+    from as_text
+    left join shared_keys
+        on {{ commops.row_fingerprint(['trim(as_text.' ~ spec['key'] ~ ')']) }} = shared_keys.shared_key_hash
+),
+
+collapsed as (
+    select
+    {%- for name in names %}
+        {{ name }},
+    {%- endfor %}
+        1 as raw_copies,
+        key_shared
+    from tagged
+    where not key_shared
+    union all
+    select
+    {%- for name in names %}
+        {{ name }},
+    {%- endfor %}
+        count(*) as raw_copies,
+        key_shared
+    from tagged
+    where key_shared
+    group by
+    {%- for name in names %}
+        {{ name }},
+    {%- endfor %}
+        key_shared
+)
+{%- endif %}
 
 select * from collapsed
 {% endmacro %}
+
+{#- After `as` in a CTE that is read more than once: on DuckDB `not materialized`, so each
+    reader computes it with its own filters pushed down (a CTE over tens of millions of rows
+    is otherwise written out once in full and read back); elsewhere nothing (Spark inlines
+    deterministic CTEs). -#}
+{% macro inline_cte() %}
+    {{- return(adapter.dispatch('inline_cte', 'commops')()) -}}
+{% endmacro %}
+
+{% macro default__inline_cte() -%}{%- endmacro %}
+
+{% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
+

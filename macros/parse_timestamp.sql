@@ -9,6 +9,23 @@
     {{- return('^[0-9]{4}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$') -}}
 {%- endmacro %}
 
+{#- YYYY-MM-DD, a space or T, HH:MM:SS with a valid clock, and optionally Z or a valid ±HH:MM
+    offset: every part at a fixed position, so substr reads it (no regular expression groups).
+    The ISO forms exports most often carry besides the usual one. -#}
+{% macro fixed_timestamp_pattern() -%}
+    {{- return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$') -}}
+{%- endmacro %}
+
+{#- Minutes east of UTC a value of the fixed pattern states: 480 (Shanghai) without an offset. -#}
+{% macro _fixed_offset_minutes(expr) -%}
+    case
+        when length({{ expr }}) = 19 then 480
+        when substr({{ expr }}, 20, 1) = 'Z' then 0
+        else (case substr({{ expr }}, 20, 1) when '-' then -1 else 1 end)
+            * (cast(substr({{ expr }}, 21, 2) as int) * 60 + cast(substr({{ expr }}, 24, 2) as int))
+    end
+{%- endmacro %}
+
 {#- Groups: 1 year, 2 month, 3 day. -#}
 {% macro _date_parts_pattern() -%}{{ return('^([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})') }}{%- endmacro %}
 {#- Groups: 1 hour, 2 minute, 4 second, 6 fraction. -#}
@@ -57,11 +74,18 @@
 {%- endmacro %}
 
 {#- A trimmed text value as a Shanghai-local timestamp; null when empty or not a real instant.
-    Without an offset the value is Shanghai time; with one it is converted. -#}
+    Without an offset the value is Shanghai time; with one it is converted. Three tiers, one
+    meaning: the usual form is cast as it is, the fixed-position ISO forms are cut with substr,
+    and only the rest (one-digit parts, slashes, fractions, no seconds) is taken apart with
+    regular expressions. -#}
 {% macro parse_timestamp(expr) -%}
     case
         when {{ commops.regex_like(expr, commops.plain_timestamp_pattern()) }}
             then {{ commops.try_cast(expr, 'timestamp') }}
+        when {{ commops.regex_like(expr, commops.fixed_timestamp_pattern()) }}
+            then {{ commops.add_minutes(
+                commops.try_cast("substr(" ~ expr ~ ", 1, 10) || ' ' || substr(" ~ expr ~ ", 12, 8)", 'timestamp'),
+                '480 - ' ~ commops._fixed_offset_minutes(expr)) }}
         when {{ commops.regex_like(expr, commops.timestamp_pattern()) }} and {{ commops._ts_clock_valid(expr) }}
             then {{ commops.add_minutes(
                 commops.try_cast(commops._ts_canonical(expr), 'timestamp'),

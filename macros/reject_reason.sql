@@ -17,12 +17,22 @@
     end
 {%- endmacro %}
 
-{#- `duplicate_key_conflict` for every row still valid whose key another valid row shares
-    (CONTRACT §3 step 3: no version wins); otherwise the earlier reason. -#}
-{% macro with_key_conflicts(reason, key) -%}
+{#- The keys of a screened CTE that more than one still-valid row has (CONTRACT §3 step 3:
+    a key conflict, no version wins). Only rows marked key_shared (see collapsed_raw) can
+    share a key, so only they are grouped. -#}
+{% macro conflicting_keys(relation, reason, key) -%}
+    select {{ key }} as conflicting_key
+    from {{ relation }}
+    where key_shared and {{ reason }} is null
+    group by {{ key }}
+    having count(*) > 1
+{%- endmacro %}
+
+{#- `duplicate_key_conflict` for a row still valid whose key is a conflicting key (null when
+    not: the left join of conflicting_keys); otherwise the earlier reason. -#}
+{% macro with_key_conflicts(reason, conflicting_key) -%}
     case
-        when {{ reason }} is null
-            and count(case when {{ reason }} is null then 1 end) over (partition by {{ key }}) > 1
+        when {{ reason }} is null and {{ conflicting_key }} is not null
             then 'duplicate_key_conflict'
         else {{ reason }}
     end

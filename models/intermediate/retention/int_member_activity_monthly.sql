@@ -11,13 +11,17 @@ members as (
     select * from {{ ref('int_members_counted') }}
 ),
 
+-- Member-months first (a narrow group-by), then the member's cohort and channel.
 activity_months as (
     select
         member_id,
         {{ commops.month_of('activity_date') }} as activity_month,
-        activity_date,
-        active_events
+        count(*) as active_days,
+        cast(sum(active_events) as bigint) as active_events
     from activity_daily
+    group by
+        member_id,
+        {{ commops.month_of('activity_date') }}
 ),
 
 final as (
@@ -26,16 +30,11 @@ final as (
         activity_months.activity_month,
         members.cohort_month,
         members.channel,
-        count(*) as active_days,
-        cast(sum(activity_months.active_events) as bigint) as active_events
+        activity_months.active_days,
+        activity_months.active_events
     from activity_months
     inner join members
         on activity_months.member_id = members.member_id
-    group by
-        activity_months.member_id,
-        activity_months.activity_month,
-        members.cohort_month,
-        members.channel
 )
 
 select * from final

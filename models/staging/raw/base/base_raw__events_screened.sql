@@ -19,6 +19,12 @@
       matches rows on (event_key, raw_hash).
     Exports are append-only: a raw row that disappears from the export stays here (the
     critical row_balance check then fails: run with --full-refresh). -#}
+{#- An incremental run reads the raw export and the shared keys itself; both are named here,
+    outside any condition, so that dbt knows them as this model's parents when it parses. -#}
+{%- if model.resource_type != 'unit_test' -%}
+    {%- set raw_export = commops.raw_text_select('events') -%}
+    {%- set shared_keys = ref('base_raw__shared_keys') -%}
+{%- endif -%}
 {%- set settings = commops.incremental_settings() -%}
 {{ config(
     materialized=settings['materialized'],
@@ -128,7 +134,8 @@ raw as (
         {%- for name in names %}
         window_keyed.{{ name }},
         {%- endfor %}
-        window_keyed.raw_copies
+        window_keyed.raw_copies,
+        window_keyed.key_shared
     from window_keyed
     inner join touched_keys
         on window_keyed.event_key = touched_keys.event_key
@@ -138,12 +145,13 @@ raw as (
         {%- for name in names %}
         earlier_raw.{{ name }},
         {%- endfor %}
-        earlier_raw.raw_copies
+        earlier_raw.raw_copies,
+        earlier_raw.key_shared
     from earlier_raw
     {%- endif %}
 ),
 {% else %}
-    raw as (
+    raw as {{ commops.inline_cte() }} (
         select * from {{ ref('base_raw__events') }}
     ),
 {% endif %}
@@ -151,7 +159,8 @@ raw as (
 trimmed as (
     select
         {{ commops.raw_and_trimmed('events', 'raw') }}
-        raw.raw_copies
+        raw.raw_copies,
+        raw.key_shared
     from raw
 ),
 
@@ -163,7 +172,7 @@ parsed as (
     from trimmed
 ),
 
-checked as (
+checked as {{ commops.inline_cte() }} (
     select
         parsed.*,
         {{ commops.reject_reason(
@@ -173,17 +182,21 @@ checked as (
     from parsed
 ),
 
-{# Only what `final` needs goes through the key-conflict window: the raw text (the trimmed
-   values are recomputed from it) and the parsed values. Tens of millions of rows are sorted
-   here, so narrow rows matter. #}
+key_conflicts as (
+    {{ commops.conflicting_keys('checked', 'row_reason', 'event_id_text') }}
+),
+
 keyed as (
     select
-        {{ raw_names | join(',\n        ') }},
-        raw_copies,
-        occurred_at,
-        event_type_code,
-        {{ commops.with_key_conflicts('row_reason', 'event_id_text') }} as reject_reason
+        checked.{{ raw_names | join(',\n        checked.') }},
+        checked.raw_copies,
+        checked.occurred_at,
+        checked.event_type_code,
+        {{ commops.with_key_conflicts('checked.row_reason', 'key_conflicts.conflicting_key') }}
+            as reject_reason
     from checked
+    left join key_conflicts
+        on checked.event_id_text = key_conflicts.conflicting_key
 ),
 
 final as (

@@ -3,7 +3,7 @@
     applied_at, approved at decided_at, disbursed and origination fee at disbursed_at. -#}
 with
 
-raw as (
+raw as {{ commops.inline_cte() }} (
     select * from {{ ref('base_raw__loans') }}
 ),
 
@@ -18,7 +18,8 @@ fx_currencies as (
 trimmed as (
     select
         {{ commops.raw_and_trimmed('loans', 'raw') }}
-        raw.raw_copies
+        raw.raw_copies,
+        raw.key_shared
     from raw
 ),
 
@@ -80,7 +81,7 @@ converted as (
     {{ commops.fx_joins('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
 ),
 
-checked as (
+checked as {{ commops.inline_cte() }} (
     select
         converted.*,
         {{ commops.reject_reason(
@@ -106,11 +107,18 @@ checked as (
     from converted
 ),
 
+key_conflicts as (
+    {{ commops.conflicting_keys('checked', 'row_reason', 'loan_id_text') }}
+),
+
 keyed as (
     select
         checked.*,
-        {{ commops.with_key_conflicts('row_reason', 'loan_id_text') }} as reject_reason
+        {{ commops.with_key_conflicts('checked.row_reason', 'key_conflicts.conflicting_key') }}
+            as reject_reason
     from checked
+    left join key_conflicts
+        on checked.loan_id_text = key_conflicts.conflicting_key
 ),
 
 final as (

@@ -2,7 +2,7 @@
     staged). stg_raw__members and rejected_rows read it. -#}
 with
 
-raw as (
+raw as {{ commops.inline_cte() }} (
     select * from {{ ref('base_raw__members') }}
 ),
 
@@ -13,7 +13,8 @@ channel_map as (
 trimmed as (
     select
         {{ commops.raw_and_trimmed('members', 'raw') }}
-        raw.raw_copies
+        raw.raw_copies,
+        raw.key_shared
     from raw
 ),
 
@@ -35,7 +36,7 @@ parsed as (
         on lower(trimmed.channel_text) = channel_map.label_key
 ),
 
-checked as (
+checked as {{ commops.inline_cte() }} (
     select
         parsed.*,
         {{ commops.reject_reason(
@@ -50,11 +51,18 @@ checked as (
     from parsed
 ),
 
+key_conflicts as (
+    {{ commops.conflicting_keys('checked', 'row_reason', 'member_id_text') }}
+),
+
 keyed as (
     select
         checked.*,
-        {{ commops.with_key_conflicts('row_reason', 'member_id_text') }} as reject_reason
+        {{ commops.with_key_conflicts('checked.row_reason', 'key_conflicts.conflicting_key') }}
+            as reject_reason
     from checked
+    left join key_conflicts
+        on checked.member_id_text = key_conflicts.conflicting_key
 ),
 
 final as (

@@ -2,7 +2,7 @@
     of due_date while unpaid, with the reason it is rejected (null when staged). -#}
 with
 
-raw as (
+raw as {{ commops.inline_cte() }} (
     select * from {{ ref('base_raw__repayments') }}
 ),
 
@@ -17,7 +17,8 @@ fx_currencies as (
 trimmed as (
     select
         {{ commops.raw_and_trimmed('repayments', 'raw') }}
-        raw.raw_copies
+        raw.raw_copies,
+        raw.key_shared
     from raw
 ),
 
@@ -53,7 +54,7 @@ converted as (
     {{ commops.fx_joins('repayment_fx', 'dated.currency', 'dated.fx_month') }}
 ),
 
-checked as (
+checked as {{ commops.inline_cte() }} (
     select
         converted.*,
         {{ commops.reject_reason(
@@ -69,11 +70,18 @@ checked as (
     from converted
 ),
 
+key_conflicts as (
+    {{ commops.conflicting_keys('checked', 'row_reason', 'repayment_id_text') }}
+),
+
 keyed as (
     select
         checked.*,
-        {{ commops.with_key_conflicts('row_reason', 'repayment_id_text') }} as reject_reason
+        {{ commops.with_key_conflicts('checked.row_reason', 'key_conflicts.conflicting_key') }}
+            as reject_reason
     from checked
+    left join key_conflicts
+        on checked.repayment_id_text = key_conflicts.conflicting_key
 ),
 
 final as (

@@ -2,7 +2,7 @@
     (null when staged). -#}
 with
 
-raw as (
+raw as {{ commops.inline_cte() }} (
     select * from {{ ref('base_raw__spend') }}
 ),
 
@@ -25,7 +25,8 @@ fx_currencies as (
 trimmed as (
     select
         {{ commops.raw_and_trimmed('spend', 'raw') }}
-        raw.raw_copies
+        raw.raw_copies,
+        raw.key_shared
     from raw
 ),
 
@@ -66,7 +67,7 @@ converted as (
     {{ commops.fx_joins('spend_fx', 'mapped.currency', 'mapped.month') }}
 ),
 
-checked as (
+checked as {{ commops.inline_cte() }} (
     select
         converted.*,
         {{ commops.reject_reason(
@@ -83,11 +84,18 @@ checked as (
     from converted
 ),
 
+key_conflicts as (
+    {{ commops.conflicting_keys('checked', 'row_reason', 'spend_id_text') }}
+),
+
 keyed as (
     select
         checked.*,
-        {{ commops.with_key_conflicts('row_reason', 'spend_id_text') }} as reject_reason
+        {{ commops.with_key_conflicts('checked.row_reason', 'key_conflicts.conflicting_key') }}
+            as reject_reason
     from checked
+    left join key_conflicts
+        on checked.spend_id_text = key_conflicts.conflicting_key
 ),
 
 final as (

@@ -1,0 +1,32 @@
+{#- The keys that more than one raw row of an export has: one row per export and 64-bit hash of
+    the trimmed key (empty when missing). Only rows with such a key can be exact duplicates of
+    each other or conflict on their key (CONTRACT §3 steps 1 and 3), so the base_raw__<entity>
+    views group only those rows on every column, and a screened model checks key conflicts
+    among them alone. A table, computed once per run: every reader of a base view joins it
+    instead of counting the keys of tens of millions of raw rows again. Two keys whose hashes
+    collide are merely both treated as shared and then compared exactly. -#}
+{{ config(materialized='table') }}
+
+with
+
+{% for entity in commops.raw_entities() %}
+    {%- set key = commops.raw_entity_columns(entity)['key'] %}
+    {{ entity }}_keys as (
+        select
+            '{{ entity }}' as entity,
+            {{ commops.row_fingerprint(["trim(coalesce(" ~ key ~ ", ''))"]) }} as key_hash,
+            count(*) as raw_rows
+        from ({{ commops.raw_text_select(entity) | indent(12) }}) as raw_rows
+        group by {{ commops.row_fingerprint(["trim(coalesce(" ~ key ~ ", ''))"]) }}
+        having count(*) > 1
+    ),
+
+{% endfor %}
+final as (
+    {%- for entity in commops.raw_entities() %}
+        select * from {{ entity }}_keys
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select * from final
