@@ -35,7 +35,7 @@ CONTRACT_MODELS = [
 ]
 #: The incremental tables themselves, without the column that records when a row was written.
 INTERNAL_MODELS = [
-    ("staging", "base_raw__events_screened", ("event_key", "raw_hash")),
+    ("staging", "base_raw__events_screened", ("event_id", "raw_hash")),
     ("intermediate", "int_event_activity_daily", ("member_id", "activity_date")),
     ("intermediate", "int_member_activity_daily", ("member_id", "activity_date")),
 ]

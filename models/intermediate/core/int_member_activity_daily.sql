@@ -11,7 +11,8 @@ event_days as (
     select * from {{ ref('int_event_activity_daily') }}
 ),
 
-events as (
+-- Read twice, for the few flagged days: scanned twice rather than copied (inline_cte).
+events as {{ commops.inline_cte() }} (
     select * from {{ ref('stg_raw__events') }}
 ),
 

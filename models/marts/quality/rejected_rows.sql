@@ -5,7 +5,8 @@ with
     {{ entity }}_rejected as (
         select
             '{{ entity }}' as entity,
-            {{ commops.raw_entity_columns(entity)['key'] }} as record_key,
+            -- (the events key is '' rather than null when missing; see base_raw__events_screened)
+            nullif({{ commops.raw_entity_columns(entity)['key'] }}, '') as record_key,
             reject_reason as reason,
             raw_record
         from {{ ref('base_raw__' ~ entity ~ '_screened') }}

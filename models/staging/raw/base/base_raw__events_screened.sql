@@ -15,8 +15,10 @@
       same raw text (raw_hash) and the same number of copies;
     - the batch: every raw row of a touched id (in the window, and before it when the id has
       rows here from before it), screened as a full refresh screens them. On DuckDB
-      delete+insert on event_key replaces every old row of those ids; a merge (Spark on Delta)
-      matches rows on (event_key, raw_hash).
+      delete+insert on event_id replaces every old row of those ids; a merge (Spark on Delta)
+      matches rows on (event_id, raw_hash).
+    event_id here is the key itself: trimmed, and '' (not null) when the export had none, so
+    that such rows too are replaced by id (they are always rejected, as missing_required).
     Exports are append-only: a raw row that disappears from the export stays here (the
     critical row_balance check then fails: run with --full-refresh). -#}
 {#- An incremental run reads the raw export and the shared keys itself; both are named here,
@@ -29,8 +31,8 @@
 {{ config(
     materialized=settings['materialized'],
     incremental_strategy=settings['incremental_strategy'],
-    unique_key=['event_key'] if settings['incremental_strategy'] == 'delete+insert'
-        else ['event_key', 'raw_hash'],
+    unique_key=['event_id'] if settings['incremental_strategy'] == 'delete+insert'
+        else ['event_id', 'raw_hash'],
     on_schema_change='fail',
 ) }}
 {%- set names = [] -%}
@@ -90,7 +92,7 @@ window_keyed as (
 
 window_screened as (
     select
-        event_key,
+        event_id as event_key,
         raw_hash,
         raw_copies
     from {{ this }}
@@ -113,10 +115,10 @@ touched_keys as (
 {%- if window['start'] %}
 
 earlier_keys as (
-    select distinct screened.event_key
+    select distinct screened.event_id as event_key
     from {{ this }} as screened
     inner join touched_keys
-        on screened.event_key = touched_keys.event_key
+        on screened.event_id = touched_keys.event_key
     where screened.raw_day_text < {{ window['start'] }}
 ),
 
@@ -189,6 +191,10 @@ key_conflicts as (
 keyed as (
     select
         checked.{{ raw_names | join(',\n        checked.') }},
+        checked.event_id_text,
+        checked.member_id_text,
+        checked.community_id_text,
+        checked.content_id_text,
         checked.raw_copies,
         checked.occurred_at,
         checked.event_type_code,
@@ -201,18 +207,17 @@ keyed as (
 
 final as (
     select
-        {{ commops.trimmed_text('raw_event_id') }} as event_id,
-        {{ commops.trimmed_text('raw_member_id') }} as member_id,
+        coalesce(event_id_text, '') as event_id,
+        member_id_text as member_id,
         occurred_at,
         cast(occurred_at as date) as occurred_date,
         event_type_code as event_type,
-        {{ commops.trimmed_text('raw_community_id') }} as community_id,
-        {{ commops.trimmed_text('raw_content_id') }} as content_id,
+        community_id_text as community_id,
+        content_id_text as content_id,
         {{ commops.is_unknown_code('event_type_code', 'event_type') }} as has_unknown_code,
         raw_copies,
         reject_reason,
         {{ commops.rejected_raw_record('events', 'reject_reason') }} as raw_record,
-        trim(raw_event_id) as event_key,
         {{ commops.row_fingerprint(raw_names) }} as raw_hash,
         substr(raw_occurred_at, 1, 10) as raw_day_text,
         {{ stamp_sql }} as screened_at
