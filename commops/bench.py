@@ -368,8 +368,8 @@ def render_scale(result: dict) -> str:
     ]
     labels = {
         "lower_bound": "lower bound: one DuckDB pass over the raw events → member-day activity",
-        "full_build": "full build (`dbt build`, empty warehouse)",
-        "incremental_build": "incremental build after appending one day",
+        "full_build": "full build (`dbt build`, unit tests left to CI, empty warehouse)",
+        "incremental_build": "incremental build after appending one day (the same command)",
         "gx_run": "GX run (`python -m commops.gx_run`)",
     }
     for name, label in labels.items():
