@@ -65,7 +65,7 @@ tagged as {{ commops.inline_cte() }} (
         shared_keys.shared_key_hash is not null as key_shared
     from as_text
     left join shared_keys
-        on {{ commops.row_fingerprint(['trim(as_text.' ~ spec['key'] ~ ')']) }} = shared_keys.shared_key_hash
+        on {{ commops.key_hash('as_text.' ~ spec['key']) }} = shared_keys.shared_key_hash
 ),
 
 collapsed as (

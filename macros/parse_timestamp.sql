@@ -16,14 +16,13 @@
     {{- return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$') -}}
 {%- endmacro %}
 
-{#- Minutes east of UTC a value of the fixed pattern states: 480 (Shanghai) without an offset. -#}
+{#- Minutes east of UTC a value of the fixed pattern states (its zone starts at character 20). -#}
 {% macro _fixed_offset_minutes(expr) -%}
-    case
-        when length({{ expr }}) = 19 then 480
-        when substr({{ expr }}, 20, 1) = 'Z' then 0
-        else (case substr({{ expr }}, 20, 1) when '-' then -1 else 1 end)
-            * (cast(substr({{ expr }}, 21, 2) as int) * 60 + cast(substr({{ expr }}, 24, 2) as int))
-    end
+    {{ commops._offset_minutes(
+        'substr(' ~ expr ~ ', 20, 1)',
+        'substr(' ~ expr ~ ', 20, 1)',
+        commops.try_cast('substr(' ~ expr ~ ', 21, 2)', 'int'),
+        commops.try_cast('substr(' ~ expr ~ ', 24, 2)', 'int')) }}
 {%- endmacro %}
 
 {#- Groups: 1 year, 2 month, 3 day. -#}
@@ -63,14 +62,23 @@
     and {{ commops._part_int(expr, 'zone', 4) }} <= 59
 {%- endmacro %}
 
-{#- Minutes east of UTC the value states: 480 (Shanghai) when it has no offset. -#}
-{% macro _ts_offset_minutes(expr) -%}
-    case {{ commops._part(expr, 'zone', 1) }}
+{#- Minutes east of UTC a value states, from its zone parts: `zone` empty (no offset: Shanghai,
+    480), 'Z' (0) or the offset, whose `sign` ('-' or '+'), `hours` and `minutes` give it. -#}
+{% macro _offset_minutes(zone, sign, hours, minutes) -%}
+    case {{ zone }}
         when '' then 480
         when 'Z' then 0
-        else (case {{ commops._part(expr, 'zone', 2) }} when '-' then -1 else 1 end)
-            * ({{ commops._part_int(expr, 'zone', 3) }} * 60 + {{ commops._part_int(expr, 'zone', 4) }})
+        else (case {{ sign }} when '-' then -1 else 1 end) * ({{ hours }} * 60 + {{ minutes }})
     end
+{%- endmacro %}
+
+{#- Minutes east of UTC a value of the general pattern states. -#}
+{% macro _ts_offset_minutes(expr) -%}
+    {{ commops._offset_minutes(
+        commops._part(expr, 'zone', 1),
+        commops._part(expr, 'zone', 2),
+        commops._part_int(expr, 'zone', 3),
+        commops._part_int(expr, 'zone', 4)) }}
 {%- endmacro %}
 
 {#- A trimmed text value as a Shanghai-local timestamp; null when empty or not a real instant.

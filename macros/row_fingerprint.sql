@@ -12,3 +12,10 @@
 {% macro spark__row_fingerprint(columns) -%}
     xxhash64({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#- The hash a raw export's key is matched by when collapsing and checking key conflicts
+    (base_raw__shared_keys and collapsed_raw must agree on it): of the trimmed text, a missing
+    key read as ''. -#}
+{% macro key_hash(column) -%}
+    {{ commops.row_fingerprint(["trim(coalesce(" ~ column ~ ", ''))"]) }}
+{%- endmacro %}

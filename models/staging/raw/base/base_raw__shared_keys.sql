@@ -14,10 +14,10 @@ with
     {{ entity }}_keys as (
         select
             '{{ entity }}' as entity,
-            {{ commops.row_fingerprint(["trim(coalesce(" ~ key ~ ", ''))"]) }} as key_hash,
+            {{ commops.key_hash(key) }} as key_hash,
             count(*) as raw_rows
         from ({{ commops.raw_text_select(entity) | indent(12) }}) as raw_rows
-        group by {{ commops.row_fingerprint(["trim(coalesce(" ~ key ~ ", ''))"]) }}
+        group by {{ commops.key_hash(key) }}
         having count(*) > 1
     ),
 
