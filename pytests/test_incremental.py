@@ -35,6 +35,8 @@ CONTRACT_MODELS = [
 ]
 #: The incremental tables themselves, without the column that records when a row was written.
 INTERNAL_MODELS = [
+    ("staging", "base_raw__event_shared_keys", ("key_hash",)),
+    ("staging", "base_raw__shared_keys", ("entity", "key_hash")),
     ("staging", "base_raw__events_screened", ("event_id", "raw_hash")),
     ("intermediate", "int_event_activity_daily", ("member_id", "activity_date")),
     ("intermediate", "int_member_activity_daily", ("member_id", "activity_date")),
@@ -318,4 +320,5 @@ def test_a_second_build_of_the_demo_seeds_is_incremental_and_changes_nothing(
     second = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse=warehouse)
     assert second.returncode == 0, second.output[-6000:]
     assert "incremental model staging.base_raw__events_screened" in second.output
+    assert "incremental model staging.base_raw__event_shared_keys" in second.output
     assert differences(before, warehouse, ALL_MODELS) == {}

@@ -4,7 +4,9 @@
 
 with
 
-keyed as (
+-- Read twice (duplicates, nulls): scanned twice rather than copied, which on a member-day
+-- table of tens of millions of rows costs several times more (inline_cte).
+keyed as {{ commops.inline_cte() }} (
     select
         {% for column in combination_of_columns -%}
         {{ column }}{{ ',' if not loop.last }}

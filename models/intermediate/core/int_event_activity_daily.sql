@@ -17,23 +17,14 @@
     unique_key=['member_id', 'activity_date'],
     on_schema_change='fail',
 ) }}
-{#- The latest screened_at here, as a literal: the scan of the screened table then skips, by
-    its row-group statistics, every row group no later run wrote. -#}
-{%- set last_run = {'stamp': '1900-01-01 00:00:00'} -%}
-{%- if execute and is_incremental() -%}
-    {%- set latest = run_query('select max(screened_at) from ' ~ this).rows[0][0] -%}
-    {%- if latest is not none -%}
-        {%- do last_run.update({'stamp': latest.strftime('%Y-%m-%d %H:%M:%S.%f')}) -%}
-    {%- endif -%}
-{%- endif %}
 with
 
-screened as (
+-- Both read twice in an incremental run (the changed days, then their rows): scanned twice,
+-- with each reader's filter pushed into the scan, rather than copied (inline_cte).
+screened as {{ commops.inline_cte() }} (
     select * from {{ ref('base_raw__events_screened') }}
 ),
 
--- Read twice in an incremental run (the changed days, then their rows): scanned twice, with
--- each reader's filter pushed into the scan, rather than copied (inline_cte).
 active_type_rows as {{ commops.inline_cte() }} (
     select
         member_id,
@@ -54,7 +45,11 @@ changed_days as (
         member_id,
         occurred_date
     from active_type_rows
-    where screened_at > cast('{{ last_run['stamp'] }}' as timestamp)
+    where
+        screened_at > (
+            select coalesce(max(last_run.screened_at), cast('1900-01-01 00:00:00' as timestamp))
+            from {{ this }} as last_run
+        )
 ),
 
 day_rows as (

@@ -7,10 +7,10 @@
     - the window: raw rows whose occurred_at text, as exported, sorts at or after 'YYYY-MM-DD'
       of the latest date screened minus var activity_lookback_days (a plain text comparison,
       cheap, and one Parquet row-group statistics can skip old files with). Raw rows before the
-      window are taken to be unchanged: that is checked first by counting them against the
-      rows screened before it (raw_day_text); when the counts differ (an event older than the
-      lookback arrived late, or an old row was sent again), the window is every raw row, which
-      is slower and still exact;
+      window are taken to be unchanged: commops.events_screen_window checks that first by
+      counting them against the rows screened before it (raw_day_text); when the counts differ
+      (an event older than the lookback arrived late, or an old row was sent again), the window
+      is every raw row, which is slower and still exact;
     - touched ids: those of a distinct raw row in the window that is not already here with the
       same raw text (raw_hash) and the same number of copies;
     - the batch: every raw row of a touched id (in the window, and before it when the id has
@@ -42,35 +42,12 @@
     {%- do raw_names.append('raw_' ~ name) -%}
 {%- endfor -%}
 {%- set stamp = run_started_at.replace(tzinfo=none) -%}
-{%- set window = {'start': none} -%}
-{%- if execute and is_incremental() -%}
-    {%- set latest = run_query(
-        'select max(' ~ commops.try_cast('raw_day_text', 'date') ~ ') as latest_day,'
-        ~ ' max(screened_at) as latest_stamp from ' ~ this
-    ).rows[0] -%}
-    {%- if latest[1] is not none and latest[1] >= stamp -%}
-        {#- Each run's stamp is later than every earlier one, whatever the clock says. -#}
-        {%- set stamp = latest[1] + modules.datetime.timedelta(microseconds=1) -%}
-    {%- endif -%}
-    {%- if latest[0] is not none -%}
-        {%- set start = latest[0] - modules.datetime.timedelta(days=var('activity_lookback_days')) -%}
-        {%- set start_sql = "'" ~ start.strftime('%Y-%m-%d') ~ "'" -%}
-        {%- set raw_counts = run_query(
-            "select count(case when coalesce(occurred_at, '') < " ~ start_sql ~ ' then 1 end)'
-            ~ ' as earlier_rows from (' ~ commops.raw_text_select('events') ~ ') as raw_rows'
-        ).rows[0] -%}
-        {%- set screened_counts = run_query(
-            'select coalesce(sum(raw_copies), 0) as earlier_rows from ' ~ this
-            ~ ' where raw_day_text < ' ~ start_sql
-        ).rows[0] -%}
-        {%- if raw_counts[0] | int == screened_counts[0] | int -%}
-            {%- do window.update({'start': start_sql}) -%}
-        {%- else -%}
-            {{ log('base_raw__events_screened: ' ~ raw_counts[0] ~ ' raw event rows dated before '
-                ~ start.strftime('%Y-%m-%d') ~ ', ' ~ screened_counts[0] ~ ' screened: events older than'
-                ~ ' activity_lookback_days arrived; re-reading every raw event row', info=true) }}
-        {%- endif -%}
-    {%- endif -%}
+{%- set window = commops.events_screen_window(
+    this if is_incremental() else none, 'base_raw__events_screened'
+) -%}
+{%- if window['latest_stamp'] is not none and window['latest_stamp'] >= stamp -%}
+    {#- Each run's stamp is later than every earlier one, whatever the clock says. -#}
+    {%- set stamp = window['latest_stamp'] + modules.datetime.timedelta(microseconds=1) -%}
 {%- endif -%}
 {%- set stamp_sql = "cast('" ~ stamp.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp)" -%}
 with

@@ -3,13 +3,14 @@
     each other or conflict on their key (CONTRACT §3 steps 1 and 3), so the base_raw__<entity>
     views group only those rows on every column, and a screened model checks key conflicts
     among them alone. A table, computed once per run: every reader of a base view joins it
-    instead of counting the keys of tens of millions of raw rows again. Two keys whose hashes
-    collide are merely both treated as shared and then compared exactly. -#}
+    instead of counting the keys of tens of millions of raw rows again. The events' keys come
+    from base_raw__event_shared_keys, which counts only the new raw rows on a daily run. Two
+    keys whose hashes collide are merely both treated as shared and then compared exactly. -#}
 {{ config(materialized='table') }}
 
 with
 
-{% for entity in commops.raw_entities() %}
+{% for entity in commops.raw_entities() if entity != 'events' %}
     {%- set key = commops.raw_entity_columns(entity)['key'] %}
     {{ entity }}_keys as (
         select
@@ -22,6 +23,14 @@ with
     ),
 
 {% endfor %}
+events_keys as (
+    select
+        'events' as entity,
+        key_hash,
+        raw_rows
+    from {{ ref('base_raw__event_shared_keys') }}
+),
+
 final as (
     {%- for entity in commops.raw_entities() %}
         select * from {{ entity }}_keys

@@ -1,0 +1,42 @@
+{#- Where an incremental run starts reading the raw events export, judged from the screened
+    events table `screened` as the previous run left it (base_raw__events_screened; see there).
+
+    Returns {'start': a SQL date text literal or none, 'latest_stamp': the latest screened_at
+    or none}. start is the latest date screened minus var activity_lookback_days: raw rows
+    whose occurred_at text sorts before it are taken to be screened already and unchanged.
+    That is checked first, by counting them against the raw copies screened before it
+    (raw_day_text); when the counts differ (an event older than the lookback arrived late, or
+    an old row was sent again) start is none: read every raw row. Also none when `screened` is
+    missing or empty. `who` names the model in the log line. -#}
+{% macro events_screen_window(screened, who) %}
+    {%- set window = {'start': none, 'latest_stamp': none} -%}
+    {%- if not execute or screened is none -%}
+        {{- return(window) -}}
+    {%- endif -%}
+    {%- set latest = run_query(
+        'select max(' ~ commops.try_cast('raw_day_text', 'date') ~ ') as latest_day,'
+        ~ ' max(screened_at) as latest_stamp from ' ~ screened
+    ).rows[0] -%}
+    {%- do window.update({'latest_stamp': latest[1]}) -%}
+    {%- if latest[0] is none -%}
+        {{- return(window) -}}
+    {%- endif -%}
+    {%- set start = latest[0] - modules.datetime.timedelta(days=var('activity_lookback_days')) -%}
+    {%- set start_sql = "'" ~ start.strftime('%Y-%m-%d') ~ "'" -%}
+    {%- set raw_counts = run_query(
+        "select count(case when coalesce(occurred_at, '') < " ~ start_sql ~ ' then 1 end)'
+        ~ ' as earlier_rows from (' ~ commops.raw_text_select('events') ~ ') as raw_rows'
+    ).rows[0] -%}
+    {%- set screened_counts = run_query(
+        'select coalesce(sum(raw_copies), 0) as earlier_rows from ' ~ screened
+        ~ ' where raw_day_text < ' ~ start_sql
+    ).rows[0] -%}
+    {%- if raw_counts[0] | int == screened_counts[0] | int -%}
+        {%- do window.update({'start': start_sql}) -%}
+    {%- else -%}
+        {{ log(who ~ ': ' ~ raw_counts[0] ~ ' raw event rows dated before '
+            ~ start.strftime('%Y-%m-%d') ~ ', ' ~ screened_counts[0] ~ ' screened: events older than'
+            ~ ' activity_lookback_days arrived; re-reading every raw event row', info=true) }}
+    {%- endif -%}
+    {{- return(window) -}}
+{% endmacro %}
