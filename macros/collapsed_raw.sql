@@ -18,20 +18,21 @@
     {%- for name, required in spec['columns'] -%}
         {%- do names.append(name) -%}
     {%- endfor %}
+    {%- set raw_sql = commops.raw_text_select(entity) %}
+{%- if where %}
 with
 
-source as {{ commops.inline_cte() }} (
-    {{ commops.raw_text_select(entity) }}
+source as (
+    {{ raw_sql }}
 ),
 
-as_text as {{ commops.inline_cte() }} (
+as_text as (
     select
     {%- for name in names %}
         coalesce({{ name }}, '') as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
     from source
 ),
-{%- if where %}
 
 kept as (
     select * from as_text
@@ -52,6 +53,10 @@ collapsed as (
     {%- endfor %}
 )
 {%- else %}
+{#- Each branch reads the export itself, and no CTE is read twice: the base views are views,
+    and DuckDB does not keep a `not materialized` hint in a stored view, so a CTE read by
+    both branches would be written out in full (48 M rows of events) on every read. -#}
+with
 
 shared_keys as (
     select key_hash as shared_key_hash
@@ -59,38 +64,41 @@ shared_keys as (
     where entity = '{{ entity }}'
 ),
 
-tagged as {{ commops.inline_cte() }} (
+-- A row whose key no other raw row has stands for itself.
+single_rows as (
     select
-        as_text.*,
-        shared_keys.shared_key_hash is not null as key_shared
-    from as_text
+    {%- for name in names %}
+        coalesce(source.{{ name }}, '') as {{ name }},
+    {%- endfor %}
+        1 as raw_copies,
+        false as key_shared
+    from ({{ raw_sql | indent(8) }}) as source
     left join shared_keys
-        on {{ commops.key_hash('as_text.' ~ spec['key']) }} = shared_keys.shared_key_hash
+        on {{ commops.key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+    where shared_keys.shared_key_hash is null
+),
+
+-- Rows with a shared key collapse with their exact copies.
+shared_rows as (
+    select
+    {%- for name in names %}
+        coalesce(source.{{ name }}, '') as {{ name }},
+    {%- endfor %}
+        count(*) as raw_copies,
+        true as key_shared
+    from ({{ raw_sql | indent(8) }}) as source
+    inner join shared_keys
+        on {{ commops.key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+    group by
+    {%- for name in names %}
+        coalesce(source.{{ name }}, ''){{ ',' if not loop.last }}
+    {%- endfor %}
 ),
 
 collapsed as (
-    select
-    {%- for name in names %}
-        {{ name }},
-    {%- endfor %}
-        1 as raw_copies,
-        key_shared
-    from tagged
-    where not key_shared
+    select * from single_rows
     union all
-    select
-    {%- for name in names %}
-        {{ name }},
-    {%- endfor %}
-        count(*) as raw_copies,
-        key_shared
-    from tagged
-    where key_shared
-    group by
-    {%- for name in names %}
-        {{ name }},
-    {%- endfor %}
-        key_shared
+    select * from shared_rows
 )
 {%- endif %}
 
