@@ -15,7 +15,9 @@ In one run, in a temporary folder that is deleted afterwards (unless --keep):
    run: unit tests belong to CI) on part 0 (RAW_DIR with events/ as a folder of
    Parquet parts), into an empty warehouse;
 4. **incremental build**: part 1 is added to the folder and the same `dbt build` runs again;
-5. **GX run**: `python -m commops.gx_run --warehouse ...` on the result.
+5. **rerun, nothing new**: the same `dbt build` once more on the same files: what a daily run
+   costs whatever the size of its delivery (tests, member-level marts, dbt itself);
+6. **GX run**: `python -m commops.gx_run --warehouse ...` on the result.
 
 Each step runs as its own child process; its wall time and peak memory (the child's maximum
 resident set size, from wait4) are recorded, with the DuckDB profile settings in force
@@ -286,6 +288,7 @@ def run_bench(args: argparse.Namespace) -> dict:
         steps.append(dbt_build("full_build"))
         held.rename(part_1)
         steps.append(dbt_build("incremental_build"))
+        steps.append(dbt_build("rerun_build"))
         steps.append(
             run_measured(
                 "gx_run",
@@ -331,6 +334,7 @@ def run_bench(args: argparse.Namespace) -> dict:
             "full_to_lower_bound": round(full / lower, 1) if lower else None,
             "incremental_to_lower_bound": round(incremental / lower, 1) if lower else None,
             "incremental_to_full": round(incremental / full, 3) if full else None,
+            "rerun_to_full": round(by_name["rerun_build"].seconds / full, 3) if full else None,
             "gx_to_lower_bound": round(by_name["gx_run"].seconds / lower, 1) if lower else None,
             "peak_rss_gib": round(peak / 1024, 2),
         },
@@ -370,9 +374,12 @@ def render_scale(result: dict) -> str:
         "lower_bound": "lower bound: one DuckDB pass over the raw events → member-day activity",
         "full_build": "full build (`dbt build`, unit tests left to CI, empty warehouse)",
         "incremental_build": "incremental build after appending one day (the same command)",
+        "rerun_build": "the same command again, nothing new (a daily run's fixed cost)",
         "gx_run": "GX run (`python -m commops.gx_run`)",
     }
     for name, label in labels.items():
+        if name not in steps:  # a step added after these figures were measured
+            continue
         step = steps[name]
         ratio = step["seconds"] / lower if lower else float("nan")
         lines.append(
@@ -387,12 +394,17 @@ def render_scale(result: dict) -> str:
         f" {_target_cell('full_to_lower_bound', ratios['full_to_lower_bound'])} |",
         f"| incremental build / full build | {ratios['incremental_to_full']} |"
         f" {_target_cell('incremental_to_full', ratios['incremental_to_full'])} |",
+        *(
+            [f"| rerun with nothing new / full build (no target) | {ratios['rerun_to_full']} | |"]
+            if ratios.get("rerun_to_full") is not None
+            else []
+        ),
         f"| peak RSS of any step (GiB) | {ratios['peak_rss_gib']} |"
         f" {_target_cell('peak_rss_gib', ratios['peak_rss_gib'])} |",
         "",
     ]
-    for name in ("full_build", "incremental_build"):
-        nodes = steps[name]["slowest_nodes"]
+    for name in ("full_build", "incremental_build", "rerun_build"):
+        nodes = steps[name]["slowest_nodes"] if name in steps else []
         if nodes:
             lines.append(
                 f"Slowest nodes, {name.replace('_', ' ')}: "

@@ -12,7 +12,7 @@ from pathlib import Path
 from commops.bench import BEGIN, END, TARGETS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STEPS = ["lower_bound", "full_build", "incremental_build", "gx_run"]
+STEPS = ["lower_bound", "full_build", "incremental_build", "rerun_build", "gx_run"]
 
 
 def test_bench_measures_every_step_and_writes_the_tables(tmp_path: Path) -> None:
@@ -43,3 +43,4 @@ def test_bench_measures_every_step_and_writes_the_tables(tmp_path: Path) -> None
     assert text.startswith("# Kept above") and text.rstrip().endswith("Kept below")
     assert "old figures" not in text
     assert "### 2,000 members" in text and "| full build" in text
+    assert "| the same command again, nothing new" in text
