@@ -9,7 +9,9 @@
     since this model last ran (screened_at later than the latest here), from all their rows.
     Rejected rows keep their member-day here, so a day whose events are later all rejected (a
     key conflict) is recomputed to active_events 0 rather than left behind. Changing var
-    active_event_types needs --full-refresh. -#}
+    active_event_types needs --full-refresh. A full refresh writes it in member order
+    (commops.physical_order), which int_member_activity_daily reads fastest; a run's rows are
+    appended in member order after it. -#}
 {%- set settings = commops.incremental_settings() -%}
 {{ config(
     materialized=settings['materialized'],
@@ -83,3 +85,4 @@ final as (
 )
 
 select * from final
+{{ commops.physical_order(['member_id', 'activity_date']) }}

@@ -4,7 +4,8 @@
     From the member-days of int_event_activity_daily (incremental, member-agnostic): a day with
     no flagged active event keeps its count and first timestamp as they are; the few days with
     one are recounted from their unflagged events. Members who don't count (and unknown ones)
-    drop out in the join. -#}
+    drop out in the join. Written in member order (commops.physical_order): its readers join,
+    group and window it by member. -#}
 with
 
 event_days as (
@@ -99,3 +100,4 @@ final as (
 )
 
 select * from final
+{{ commops.physical_order(['member_id', 'activity_date']) }}
