@@ -10,8 +10,9 @@
     Rejected rows keep their member-day here, so a day whose events are later all rejected (a
     key conflict) is recomputed to active_events 0 rather than left behind. Changing var
     active_event_types needs --full-refresh. A full refresh writes it in member order
-    (commops.physical_order), which int_member_activity_daily reads fastest; a run's rows are
-    appended in member order after it. -#}
+    (commops.physical_order), which int_member_activity_daily reads fastest; an incremental
+    run appends its rows after the rest, so the order holds less well until the next full
+    refresh. -#}
 {%- set settings = commops.incremental_settings() -%}
 {{ config(
     materialized=settings['materialized'],
