@@ -16,7 +16,6 @@
     unique_key=['key_hash'],
     on_schema_change='fail',
 ) }}
-{%- set key = commops.raw_entity_columns('events')['key'] -%}
 {#- The screened events as the previous run left them: read, not ref'd (they are built from
     this model, after it). -#}
 {%- set screened = none -%}
@@ -28,30 +27,30 @@
 {%- set window = commops.events_screen_window(screened, 'base_raw__event_shared_keys') -%}
 with
 
-raw_rows as (
-    {{ commops.raw_text_select('events') | indent(4) }}
-),
-
 {% if window['start'] %}
 window_keys as (
-    select
-        {{ commops.key_hash(key) }} as key_hash,
-        count(*) as raw_rows
-    from raw_rows
-    where coalesce(occurred_at, '') >= {{ window['start'] }}
-    group by {{ commops.key_hash(key) }}
+    {{ commops.raw_key_counts(
+        'events', where="coalesce(occurred_at, '') >= " ~ window['start'],
+    ) | indent(4) }}
 ),
 
 -- event_id there is the trimmed key ('' when missing), so its hash is the raw key's hash.
+earlier_rows as (
+    select
+        {{ commops.row_fingerprint(['event_id']) }} as key_hash,
+        raw_copies
+    from {{ screened }}
+    where raw_day_text < {{ window['start'] }}
+),
+
 earlier_keys as (
     select
-        {{ commops.row_fingerprint(['screened.event_id']) }} as key_hash,
-        sum(screened.raw_copies) as raw_rows
-    from {{ screened }} as screened
+        earlier_rows.key_hash,
+        sum(earlier_rows.raw_copies) as raw_rows
+    from earlier_rows
     inner join window_keys
-        on {{ commops.row_fingerprint(['screened.event_id']) }} = window_keys.key_hash
-    where screened.raw_day_text < {{ window['start'] }}
-    group by {{ commops.row_fingerprint(['screened.event_id']) }}
+        on earlier_rows.key_hash = window_keys.key_hash
+    group by earlier_rows.key_hash
 ),
 
 key_counts as (
@@ -64,11 +63,7 @@ key_counts as (
 ),
 {% else %}
     key_counts as (
-        select
-            {{ commops.key_hash(key) }} as key_hash,
-            count(*) as raw_rows
-        from raw_rows
-        group by {{ commops.key_hash(key) }}
+        {{ commops.raw_key_counts('events') | indent(8) }}
     ),
 {% endif %}
 

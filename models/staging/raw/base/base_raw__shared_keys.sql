@@ -11,15 +11,13 @@
 with
 
 {% for entity in commops.raw_entities() if entity != 'events' %}
-    {%- set key = commops.raw_entity_columns(entity)['key'] %}
     {{ entity }}_keys as (
         select
             '{{ entity }}' as entity,
-            {{ commops.key_hash(key) }} as key_hash,
-            count(*) as raw_rows
-        from ({{ commops.raw_text_select(entity) | indent(12) }}) as raw_rows
-        group by {{ commops.key_hash(key) }}
-        having count(*) > 1
+            key_hash,
+            raw_rows
+        from ({{ commops.raw_key_counts(entity) | indent(12) }}) as key_counts
+        where raw_rows > 1
     ),
 
 {% endfor %}
