@@ -7,12 +7,22 @@
     That is checked first, by counting them against the raw copies screened before it
     (raw_day_text); when the counts differ (an event older than the lookback arrived late, or
     an old row was sent again) start is none: read every raw row. Also none when `screened` is
-    missing or empty. `who` names the model in the log line. -#}
+    missing or empty. `who` names the model in the log line, and in the error raised when
+    `screened` was built by an older version, without the columns this needs. -#}
 {% macro events_screen_window(screened, who) %}
     {%- set window = {'start': none, 'latest_stamp': none} -%}
     {%- if not execute or screened is none -%}
         {{- return(window) -}}
     {%- endif -%}
+    {%- set present = [] -%}
+    {%- for column in adapter.get_columns_in_relation(screened) -%}
+        {%- do present.append(column.name | lower) -%}
+    {%- endfor -%}
+    {%- for needed in ['raw_day_text', 'raw_copies', 'screened_at'] if needed not in present -%}
+        {{ exceptions.raise_compiler_error(who ~ ': ' ~ screened ~ " has no column '" ~ needed
+            ~ "': it was built by an older version of this project. Rebuild it once with"
+            ~ ' `python -m commops.build --full-refresh` (or dbt build --full-refresh).') }}
+    {%- endfor -%}
     {%- set latest = run_query(
         'select max(' ~ commops.try_cast('raw_day_text', 'date') ~ ') as latest_day,'
         ~ ' max(screened_at) as latest_stamp from ' ~ screened

@@ -322,3 +322,23 @@ def test_a_second_build_of_the_demo_seeds_is_incremental_and_changes_nothing(
     assert "incremental model staging.base_raw__events_screened" in second.output
     assert "incremental model staging.base_raw__event_shared_keys" in second.output
     assert differences(before, warehouse, ALL_MODELS) == {}
+
+
+def test_a_screened_table_from_an_older_version_asks_for_a_full_refresh(
+    demo_build: DbtResult, tmp_path: Path
+) -> None:
+    """A warehouse whose screened events lack a column the daily window needs (built by an
+    older version) fails with a message naming the table, the column and the remedy, rather
+    than a binder error from inside the guard query."""
+    warehouse = tmp_path / "older.duckdb"
+    shutil.copyfile(demo_build.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table staging.base_raw__events_screened drop column raw_day_text")
+    result = run_dbt(
+        ["build", "--select", "base_raw__event_shared_keys", "--exclude-resource-type",
+         "unit_test"],
+        warehouse=warehouse,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "has no column 'raw_day_text'" in result.output, result.output[-4000:]
+    assert "--full-refresh" in result.output
