@@ -17,7 +17,11 @@ In one run, in a temporary folder that is deleted afterwards (unless --keep):
 4. **incremental build**: part 1 is added to the folder and the same `dbt build` runs again;
 5. **rerun, nothing new**: the same `dbt build` once more on the same files: what a daily run
    costs whatever the size of its delivery (tests, member-level marts, dbt itself);
-6. **GX run**: `python -m commops.gx_run --warehouse ...` on the result.
+6. **GX run**: `python -m commops.gx_run --warehouse ...` on the result;
+7. **floor**: the same `dbt build`, nothing new, on a small export generated alike
+   (`--floor-members`, 1,000) and built once before: the same DAG with almost no data, i.e. what
+   dbt itself costs per run for this project (starting, compiling and running every node). No
+   daily run at any scale can be faster.
 
 Each step runs as its own child process; its wall time and peak memory (the child's maximum
 resident set size, from wait4) are recorded, with the DuckDB profile settings in force
@@ -224,6 +228,21 @@ def warehouse_facts(warehouse: Path) -> dict:
     }
 
 
+def measure_floor(args: argparse.Namespace, folder: Path, env: dict[str, str], dbt_build) -> Step:
+    """The floor step: generate a small export, build it once, then time the same build again."""
+    raw = folder / "raw"
+    subprocess.run(
+        [sys.executable, "-m", "commops.generate", "--members", str(args.floor_members),
+         "--seed", str(args.seed), "--out", str(raw), "--format", "parquet"],
+        cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    first = dbt_build("floor_first_build", folder, raw)
+    if first.exit_code != 0:
+        first.name = "floor"  # reported as the floor step's failure
+        return first
+    return dbt_build("floor", folder, raw)
+
+
 def run_bench(args: argparse.Namespace) -> dict:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="commops_bench_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -269,20 +288,20 @@ def run_bench(args: argparse.Namespace) -> dict:
         )  # fmt: skip
         (work / "lower_bound.duckdb").unlink(missing_ok=True)
 
-        # One target folder, as a daily job keeps it: the first build parses the project from
-        # scratch, the daily one reuses dbt's partial parse (a few seconds of a small run).
-        target = work / "target"
-
-        def dbt_build(name: str) -> Step:
+        # One target folder per warehouse, as a daily job keeps it: the first build parses the
+        # project from scratch, the later ones reuse dbt's partial parse (seconds of a small run).
+        def dbt_build(name: str, folder: Path = work, raw: Path = raw_dir) -> Step:
             step = run_measured(
                 name,
                 [dbt, "build", "--exclude", "raw_*", *PRODUCTION_BUILD_ARGS,
                  "--project-dir", str(PROJECT_DIR),
-                 "--profiles-dir", str(PROJECT_DIR), "--target-path", str(target),
-                 "--log-path", str(work / "logs")],
-                {**env, "RAW_DIR": str(raw_dir)}, work / f"{name}.log",
+                 "--profiles-dir", str(PROJECT_DIR), "--target-path", str(folder / "target"),
+                 "--log-path", str(folder / "logs")],
+                {**env, "RAW_DIR": str(raw),
+                 "COMMOPS_DUCKDB_PATH": str(folder / "warehouse.duckdb")},
+                work / f"{name}.log",
             )  # fmt: skip
-            step.slowest_nodes = slowest_nodes(target)
+            step.slowest_nodes = slowest_nodes(folder / "target")
             return step
 
         steps.append(dbt_build("full_build"))
@@ -298,6 +317,7 @@ def run_bench(args: argparse.Namespace) -> dict:
             )
         )  # fmt: skip
         facts = warehouse_facts(work / "warehouse.duckdb")
+        steps.append(measure_floor(args, work / "floor", env, dbt_build))
         failed = [s.name for s in steps if s.exit_code != 0]
         for name in failed:
             log = (work / f"{name}.log").read_text(encoding="utf-8", errors="replace")
@@ -316,6 +336,7 @@ def run_bench(args: argparse.Namespace) -> dict:
     return {
         "members": args.members,
         "seed": args.seed,
+        "floor_members": args.floor_members,
         "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {
             "cpus": os.cpu_count(),
@@ -335,6 +356,7 @@ def run_bench(args: argparse.Namespace) -> dict:
             "incremental_to_lower_bound": round(incremental / lower, 1) if lower else None,
             "incremental_to_full": round(incremental / full, 3) if full else None,
             "rerun_to_full": round(by_name["rerun_build"].seconds / full, 3) if full else None,
+            "floor_to_full": round(by_name["floor"].seconds / full, 3) if full else None,
             "gx_to_lower_bound": round(by_name["gx_run"].seconds / lower, 1) if lower else None,
             "peak_rss_gib": round(peak / 1024, 2),
         },
@@ -376,12 +398,14 @@ def render_scale(result: dict) -> str:
         "incremental_build": "incremental build after appending one day (the same command)",
         "rerun_build": "the same command again, nothing new (a daily run's fixed cost)",
         "gx_run": "GX run (`python -m commops.gx_run`)",
+        "floor": "floor: the same command, nothing new, on a {floor_members:,}-member export",
     }
     for name, label in labels.items():
         if name not in steps:  # a step added after these figures were measured
             continue
         step = steps[name]
         ratio = step["seconds"] / lower if lower else float("nan")
+        label = label.format(floor_members=result.get("floor_members", 0))
         lines.append(
             f"| {label} | {step['seconds']:,.1f} | {ratio:,.1f} | {step['cpu_seconds']:,.0f}"
             f" | {step['peak_rss_mib']:,.0f} | {step['load_before']:.1f} | {step['exit_code']} |"
@@ -397,6 +421,14 @@ def render_scale(result: dict) -> str:
         *(
             [f"| rerun with nothing new / full build (no target) | {ratios['rerun_to_full']} | |"]
             if ratios.get("rerun_to_full") is not None
+            else []
+        ),
+        *(
+            [
+                f"| floor / full build (no target: no daily run can be faster) |"
+                f" {ratios['floor_to_full']} | |"
+            ]
+            if ratios.get("floor_to_full") is not None
             else []
         ),
         f"| peak RSS of any step (GiB) | {ratios['peak_rss_gib']} |"
@@ -449,6 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--late-days", type=int, default=2, help="days before the last whose events may be late"
+    )
+    parser.add_argument(
+        "--floor-members", type=int, default=1_000, help="members of the floor step's export"
     )
     parser.add_argument("--work", help="work folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")

@@ -12,7 +12,7 @@ from pathlib import Path
 from commops.bench import BEGIN, END, TARGETS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STEPS = ["lower_bound", "full_build", "incremental_build", "rerun_build", "gx_run"]
+STEPS = ["lower_bound", "full_build", "incremental_build", "rerun_build", "gx_run", "floor"]
 
 
 def test_bench_measures_every_step_and_writes_the_tables(tmp_path: Path) -> None:
@@ -20,7 +20,7 @@ def test_bench_measures_every_step_and_writes_the_tables(tmp_path: Path) -> None
     markdown.write_text("# Kept above\n\n" + BEGIN + "\nold figures\n" + END + "\n\nKept below\n")
     figures = tmp_path / "benchmark.json"
     done = subprocess.run(
-        [sys.executable, "-m", "commops.bench", "--members", "2000",
+        [sys.executable, "-m", "commops.bench", "--members", "2000", "--floor-members", "300",
          "--markdown", str(markdown), "--json", str(figures)],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
@@ -44,3 +44,7 @@ def test_bench_measures_every_step_and_writes_the_tables(tmp_path: Path) -> None
     assert "old figures" not in text
     assert "### 2,000 members" in text and "| full build" in text
     assert "| the same command again, nothing new" in text
+    # The floor: the same DAG on a smaller export.
+    assert "| floor: the same command, nothing new, on a 300-member export" in text
+    assert run["floor_members"] == 300
+    assert abs(run["ratios"]["floor_to_full"] - steps["floor"]["seconds"] / full) < 0.006
