@@ -1,4 +1,4 @@
-{#- The raw entities, in CONTRACT order. -#}
+{#- The raw entities, in CONTRACT order (var `raw_exports`). -#}
 {% macro raw_entities() -%}
-    {{ return(['members', 'events', 'spend', 'loans', 'repayments']) }}
+    {{ return(var('raw_exports').keys() | list) }}
 {%- endmacro %}

@@ -1,0 +1,46 @@
+"""Contract facts that Python shares with the dbt project, read from dbt_project.yml.
+
+The raw exports (var `raw_exports`: key, columns, required columns) and every other var are
+written once, in dbt_project.yml; the SQL reads them with `var()`, Python with this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@cache
+def project_vars() -> dict:
+    """The vars of dbt_project.yml, as written (Jinja strings are left unrendered)."""
+    with open(PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["vars"]
+
+
+@dataclass(frozen=True)
+class RawExport:
+    """One raw export of CONTRACT §2."""
+
+    entity: str
+    key: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+@cache
+def raw_exports() -> dict[str, RawExport]:
+    """Every raw export by entity, in contract order."""
+    return {
+        entity: RawExport(entity, spec["key"], tuple(spec["columns"]), tuple(spec["required"]))
+        for entity, spec in project_vars()["raw_exports"].items()
+    }
+
+
+def entities() -> tuple[str, ...]:
+    """The raw entities, in contract order."""
+    return tuple(raw_exports())
