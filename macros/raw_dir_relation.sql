@@ -1,5 +1,7 @@
-{#- The `from` expression reading one raw export from the RAW_DIR folder: exactly one of
-    NAME.csv, NAME.parquet or a folder NAME/ of Parquet parts, every column as text. -#}
+{#- The `from` expression reading one raw export from the RAW_DIR folder, every column as text,
+    and the export's name for messages. Which file, its encoding and its delimiter are settled
+    by commops.exports (commops/duckdb_plugin.py): UTF-8 CSV and Parquet are read in place,
+    GB18030 CSV and .xlsx from a UTF-8 copy in the cache folder beside the working file. -#}
 {% macro raw_dir_relation(entity, raw_dir) %}
     {{- return(adapter.dispatch('raw_dir_relation', 'commops')(entity, raw_dir)) -}}
 {% endmacro %}
@@ -9,35 +11,24 @@
 {% endmacro %}
 
 {% macro duckdb__raw_dir_relation(entity, raw_dir) %}
-    {%- set base = (raw_dir.rstrip('/') ~ '/' ~ entity) -%}
-    {%- set quoted = base | replace("'", "''") -%}
-    {%- set result = {'sql': "(select 1 as placeholder)", 'name': base} -%}
+    {%- set result = {'sql': "(select 1 as placeholder)", 'name': raw_dir ~ '/' ~ entity} -%}
     {%- if execute -%}
-        {%- set found = run_query(
-            "select 'csv' as kind, count(*) as files from glob('" ~ quoted ~ ".csv')"
-            ~ " union all select 'parquet', count(*) from glob('" ~ quoted ~ ".parquet')"
-            ~ " union all select 'folder', count(*) from glob('" ~ quoted ~ "/**/*.parquet')"
-        ) -%}
-        {%- set kinds = [] -%}
-        {%- for row in found.rows if row[1] > 0 -%}
-            {%- do kinds.append(row[0]) -%}
-        {%- endfor -%}
-        {%- set names = {'csv': base ~ '.csv', 'parquet': base ~ '.parquet', 'folder': base ~ '/'} -%}
-        {%- if kinds | length == 0 -%}
-            {{ exceptions.raise_compiler_error("RAW_DIR " ~ raw_dir ~ ": no " ~ entity ~ ".csv, " ~ entity ~ ".parquet or " ~ entity ~ "/ folder of Parquet parts") }}
-        {%- elif kinds | length > 1 -%}
-            {%- set listed = [] -%}
-            {%- for kind in kinds -%}{%- do listed.append(names[kind]) -%}{%- endfor -%}
-            {{ exceptions.raise_compiler_error("RAW_DIR " ~ raw_dir ~ ": " ~ entity ~ " is exported more than once (" ~ listed | join(', ') ~ "); keep exactly one") }}
+        {%- set found = fromjson(run_query(
+            "select commops_raw_export('" ~ raw_dir | replace("'", "''") ~ "', '" ~ entity ~ "')"
+        ).rows[0][0]) -%}
+        {%- if 'error' in found -%}
+            {{ exceptions.raise_compiler_error(found['error']) }}
         {%- endif -%}
-        {%- set kind = kinds[0] -%}
-        {%- if kind == 'csv' -%}
-            {%- do result.update({'name': names['csv'], 'sql':
-                "read_csv('" ~ quoted ~ ".csv', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', auto_detect = true)"}) -%}
-        {%- elif kind == 'parquet' -%}
-            {%- do result.update({'name': names['parquet'], 'sql': "read_parquet('" ~ quoted ~ ".parquet')"}) -%}
+        {%- set path = found['path'] | replace("'", "''") -%}
+        {%- if found['kind'] == 'csv' -%}
+            {%- set delimiter = '\\t' if found['delimiter'] == '\t' else found['delimiter'] -%}
+            {%- do result.update({'sql':
+                "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = e'" ~ delimiter
+                ~ "', quote = '\"', escape = '\"', auto_detect = true)"}) -%}
+        {%- elif found['kind'] == 'parquet' -%}
+            {%- do result.update({'sql': "read_parquet('" ~ path ~ "')"}) -%}
         {%- else -%}
-            {%- do result.update({'name': names['folder'], 'sql': "read_parquet('" ~ quoted ~ "/**/*.parquet', union_by_name = true)"}) -%}
+            {%- do result.update({'sql': "read_parquet('" ~ path ~ "', union_by_name = true)"}) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(result) }}

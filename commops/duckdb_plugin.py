@@ -1,0 +1,87 @@
+"""The dbt-duckdb plugin of this project (profiles.yml, `plugins:`): SQL functions that need
+Python, registered on every connection dbt opens.
+
+- `commops_pii_salt()`: the salt of the phone and device hashes, read from COMMOPS_PII_SALT.
+  The salt reaches the SQL as a function call, never pasted into it, so no secret lands in
+  compiled SQL, `target/`, the logs or the warehouse, and any character in it works.
+- `commops_pii_salt_is_public()`: whether that salt is the demo's public one (unset, empty or
+  the demo value): a build from real exports stops then (macro `check_raw_inputs`).
+- `commops_raw_problems(raw_dir)`: every problem of a RAW_DIR export folder, one per line
+  ('' when none), from `commops.exports.check_folder`: headers and a sample, not the data.
+- `commops_raw_export(raw_dir, entity)`: what DuckDB reads for one export, as JSON
+  {"path", "kind", "delimiter"}, or {"error"} naming the file; GB18030 CSV and .xlsx are converted to UTF-8 CSV in a cache
+  folder beside the working file first (`commops.exports.prepare`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+#: The salt the demo uses when COMMOPS_PII_SALT is unset: public, so never for real exports.
+PUBLIC_DEMO_SALT = "commops-demo-salt"
+
+
+def pii_salt() -> str:
+    """The salt of the PII hashes: COMMOPS_PII_SALT, or the public demo salt."""
+    return os.environ.get("COMMOPS_PII_SALT") or PUBLIC_DEMO_SALT
+
+
+def pii_salt_is_public() -> bool:
+    """Whether the salt is the demo's public one (anyone could reverse an 11-digit phone)."""
+    return pii_salt() == PUBLIC_DEMO_SALT
+
+
+class Plugin(BasePlugin):
+    """Registers the functions above on each DuckDB connection dbt opens (cursors share them)."""
+
+    def initialize(self, plugin_config: dict) -> None:
+        self._preflights: dict[str, object] = {}
+
+    def _cache_dir(self) -> Path:
+        """Converted exports live beside the working file, never in the export folder."""
+        working = Path(getattr(self.creds, "path", None) or "warehouse/build.duckdb")
+        return working.resolve().parent / "raw_cache"
+
+    def _preflight(self, raw_dir: str):
+        from commops import exports
+
+        if raw_dir not in self._preflights:
+            self._preflights[raw_dir] = exports.check_folder(raw_dir)
+        return self._preflights[raw_dir]
+
+    def raw_problems(self, raw_dir: str) -> str:
+        return "\n".join(self._preflight(raw_dir).problems)
+
+    def raw_export(self, raw_dir: str, entity: str) -> str:
+        from commops import exports
+
+        preflight = self._preflight(raw_dir)
+        if not preflight.ok:
+            return json.dumps({"error": preflight.message()})
+        try:
+            readable = exports.prepare(preflight, self._cache_dir())[entity]
+        except exports.ExportError as error:
+            return json.dumps({"error": str(error)})
+        return json.dumps(
+            {"path": str(readable.path), "kind": readable.kind, "delimiter": readable.delimiter}
+        )
+
+    def configure_connection(self, conn) -> None:
+        conn.create_function("commops_pii_salt", pii_salt, [], "VARCHAR", side_effects=False)
+        conn.create_function(
+            "commops_pii_salt_is_public", pii_salt_is_public, [], "BOOLEAN", side_effects=False
+        )
+        conn.create_function(
+            "commops_raw_problems", self.raw_problems, ["VARCHAR"], "VARCHAR", side_effects=True
+        )
+        conn.create_function(
+            "commops_raw_export",
+            self.raw_export,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            side_effects=True,
+        )
