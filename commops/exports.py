@@ -484,7 +484,10 @@ def _cached(export: Export, cache_dir: Path, write) -> Path:
     it (source, size, mtime_ns) no longer matches: a daily run does not transcode again."""
     target = cache_dir / f"{export.entity}.csv"
     stamp_path = cache_dir / f"{export.entity}.json"
-    status = export.source.stat()
+    try:
+        status = export.source.stat()
+    except OSError as error:
+        raise ExportError(f"{export.source.name} cannot be read: {_reason(error)}") from None
     stamp = {
         "format": CACHE_FORMAT,
         "source": str(export.source),
@@ -498,9 +501,11 @@ def _cached(export: Export, cache_dir: Path, write) -> Path:
     try:
         write(export, partial)
         os.replace(partial, target)
+        stamp_path.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:  # the file went away, the disk is full: a line, not a traceback
+        raise ExportError(f"{export.source.name} cannot be prepared: {_reason(error)}") from None
     finally:
         partial.unlink(missing_ok=True)
-    stamp_path.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
     return target
 
 
