@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: setup build check test lint bench clean demo docs spark
+.PHONY: setup build refresh check test lint bench clean demo docs spark
 
 setup: $(STAMP)
 	@mkdir -p warehouse/tmp reports
@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml requirements.lock
 ## Build the warehouse on DuckDB with the demo data, run the Great Expectations checks, publish.
 build: setup
 	$(BIN)/python -m commops.build
+
+## The same from scratch: after exports changed instead of growing (the row balance fails), or
+## after changing active_event_types.
+refresh: setup
+	$(BIN)/python -m commops.build --full-refresh
 
 ## Run the Great Expectations suites against the published warehouse.
 check: setup

@@ -46,6 +46,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from commops.duckdb_plugin import synthetic_salt_env
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MARKDOWN = PROJECT_DIR / "docs" / "benchmark.md"
 DEFAULT_JSON = PROJECT_DIR / "docs" / "benchmark.json"
@@ -255,6 +257,7 @@ def run_bench(args: argparse.Namespace) -> dict:
         "DO_NOT_TRACK": "1",
         "COMMOPS_TEMP_DIR": str(temp_dir),
         "COMMOPS_DUCKDB_PATH": str(work / "warehouse.duckdb"),
+        **synthetic_salt_env(),
     }
     env.setdefault("COMMOPS_THREADS", "2")
     env.setdefault("COMMOPS_MEMORY_LIMIT", "4GB")

@@ -2,26 +2,42 @@
 
     python -m commops.build [--full-refresh] [--skip-checks] [--vars YAML] [-- dbt args...]
 
-Steps: `dbt build` writes the working file (COMMOPS_DUCKDB_PATH, default
-warehouse/build.duckdb); the Great Expectations suites run against it; only when both pass is
-the working file copied beside the published one and renamed over it (one atomic step on the
-same filesystem). BI tools read the published file (COMMOPS_PUBLISHED_PATH, default
-warehouse/commops.duckdb): a failed build leaves it untouched, and a reader holding it open
-keeps reading the version it opened.
+Steps, each of which can stop the run and leave the published file as it was:
+1. the raw inputs: a RAW_DIR export folder is checked in one pass (every problem at once,
+   headers and a sample, before dbt starts), and real exports need a secret COMMOPS_PII_SALT;
+2. `dbt build` writes the working file (COMMOPS_DUCKDB_PATH, default warehouse/build.duckdb);
+3. the run's per-entity counts join the run history, and the guards compare them: an empty
+   required export or a staged-row drop against the published build stops the run, an odd
+   day's volume is reported;
+4. the Great Expectations suites run against the working file;
+5. publishing writes a new file for readers (the marts, the reference seeds and a build_info
+   table: no raw, staging or intermediate data, no view) and renames it over the published
+   one (COMMOPS_PUBLISHED_PATH, default warehouse/commops.duckdb) in one atomic step; a reader
+   holding the old file open keeps reading the version it opened.
+The run ends with where the warehouse landed and one health line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_WORKING = "warehouse/build.duckdb"
 DEFAULT_PUBLISHED = "warehouse/commops.duckdb"
+#: The singular test that fails when exports changed instead of growing.
+ROW_BALANCE_TEST = "assert_dq_row_balance_is_zero"
+REFRESH_HINT = (
+    "The raw exports changed instead of growing (incremental runs expect append-only "
+    "exports): rebuild from scratch with `make refresh` (python -m commops.build --full-refresh)."
+)
 
 
 def _path(env: str, default: str) -> Path:
@@ -37,6 +53,11 @@ def working_path() -> Path:
 def published_path() -> Path:
     """The file BI tools read."""
     return _path("COMMOPS_PUBLISHED_PATH", DEFAULT_PUBLISHED)
+
+
+def target_path() -> Path:
+    """dbt's target folder (DBT_TARGET_PATH, as dbt reads it)."""
+    return _path("DBT_TARGET_PATH", "target")
 
 
 def dbt_executable() -> str:
@@ -55,19 +76,84 @@ def run_dbt(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.call(command, cwd=PROJECT_DIR, env=full_env)
 
 
-def publish(working: Path, published: Path) -> None:
-    """Copy the working file next to the published one, then rename it over it atomically."""
-    published.parent.mkdir(parents=True, exist_ok=True)
-    if Path(str(working) + ".wal").exists():
-        import duckdb
+def settings(vars_yaml: str | None) -> dict:
+    """The project's vars with the run's --vars over them."""
+    from commops import contract
 
-        with duckdb.connect(str(working)) as con:
-            con.execute("checkpoint")
-    staging = published.with_name(published.name + ".publishing")
-    shutil.copyfile(working, staging)
-    with open(staging, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, published)
+    merged = dict(contract.project_vars())
+    if vars_yaml:
+        merged.update(yaml.safe_load(vars_yaml) or {})
+    return merged
+
+
+def raw_origin(run_settings: dict) -> tuple[str, str]:
+    """Where the raw data comes from: ('folder', path), ('tables', schema) or the demo."""
+    raw_dir = os.environ.get("RAW_DIR", "").strip()
+    if raw_dir:
+        return "folder", str(Path(raw_dir).resolve())
+    if run_settings.get("raw_source") == "tables":
+        return "tables", str(run_settings.get("raw_schema", "raw"))
+    return "demo seeds", ""
+
+
+def check_raw_inputs(origin: str, location: str) -> list[str]:
+    """Every reason the raw inputs cannot be used, found before dbt starts."""
+    from commops import exports
+    from commops.duckdb_plugin import pii_salt_is_public
+
+    problems: list[str] = []
+    if origin == "folder":
+        problems += exports.check_folder(location).problems
+    if origin != "demo seeds" and pii_salt_is_public():
+        problems.append(
+            "COMMOPS_PII_SALT is not set (or is the demo's public salt): phones and device ids "
+            "hashed with a public salt can be reversed. Set COMMOPS_PII_SALT to a secret of "
+            "your own before building from real exports."
+        )
+    return problems
+
+
+def failed_dbt_nodes() -> list[str]:
+    """Names of the nodes that failed or errored in the last dbt run (run_results.json)."""
+    results = target_path() / "run_results.json"
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        r["unique_id"].split(".")[-1]
+        for r in data.get("results", [])
+        if r.get("status") in ("fail", "error")
+    ]
+
+
+def dq_health(working: Path) -> dict[str, int]:
+    """Failing dq_checks by severity in the working file."""
+    import duckdb
+
+    with duckdb.connect(str(working), read_only=True) as con:
+        rows = con.execute(
+            "select severity, count(*) from marts.dq_checks where status <> 'pass' group by 1"
+        ).fetchall()
+    return dict(rows)
+
+
+def health_line(dq: dict[str, int], gx_counts: dict[str, int] | None, demo: bool) -> str:
+    """One line: what is wrong with the data, and where the details are."""
+    parts = [f"Health: {dq.get('critical', 0)} critical, {dq.get('warn', 0)} warn in dq_checks"]
+    if gx_counts is not None:
+        parts.append(
+            f"Great Expectations {gx_counts['critical']} critical, {gx_counts['warn']} warn"
+        )
+    line = "; ".join(parts) + "."
+    if demo and (dq.get("warn", 0) or (gx_counts or {}).get("warn", 0)):
+        line += " The demo export plants these problems on purpose (data/demo_ground_truth.csv)."
+    return line + " Details: marts.dq_checks, reports/gx_docs/index.html."
+
+
+def stop(message: str, published: Path) -> int:
+    print(f"{message}\nNothing was published; {published} is unchanged.", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,8 +170,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dbt_args", nargs="*", help="more dbt build arguments (after --)")
     args = parser.parse_args(argv)
 
+    from commops import publish
+
     working = working_path()
     published = published_path()
+    run_settings = settings(args.vars)
+    origin, location = raw_origin(run_settings)
+    started = datetime.now(UTC).replace(tzinfo=None)
+
+    problems = check_raw_inputs(origin, location)
+    if problems:
+        where = f"RAW_DIR {location}: " if origin == "folder" else ""
+        listed = "\n  - ".join(problems)
+        return stop(f"{where}the raw inputs cannot be used:\n  - {listed}", published)
+
     dbt_args = ["build"]
     if args.full_refresh:
         dbt_args.append("--full-refresh")
@@ -94,12 +192,22 @@ def main(argv: list[str] | None = None) -> int:
     dbt_args += args.dbt_args
     code = run_dbt(dbt_args)
     if code != 0:
-        print(f"dbt build failed (exit {code}); {published} is unchanged.", file=sys.stderr)
-        return code
+        hint = f"\n{REFRESH_HINT}" if ROW_BALANCE_TEST in failed_dbt_nodes() else ""
+        return stop(f"dbt build failed (exit {code}).{hint}", published)
+
+    info = publish.BuildInfo(built_at=started, raw_source=origin, raw_location=location)
+    publish.record_run(working, info)
+    guards = publish.check_guards(working, published, run_settings)
+    for warning in guards.warnings:
+        print(f"warning: {warning}")
+    if guards.critical:
+        return stop("A guard stopped the run:\n  " + "\n  ".join(guards.critical), published)
+
+    gx_counts = None
     if not args.skip_checks:
         from commops import gx_run
 
-        gx_args = ["--warehouse", str(working)]
+        gx_args = ["--warehouse", str(working), "--brief"]
         if args.suites:
             gx_args += ["--suites", args.suites]
         if args.reports:
@@ -110,15 +218,26 @@ def main(argv: list[str] | None = None) -> int:
                 "--summary",
                 str(reports / "gx_summary.json"),
             ]
-        code = gx_run.main(gx_args)
+        code, gx_counts = gx_run.run_for_build(gx_args)
         if code != 0:
-            print(f"Critical data checks failed; {published} is unchanged.", file=sys.stderr)
-            return code
-    publish(working, published)
+            return stop("Critical data checks failed.", published)
+
+    try:
+        publish.publish_for_readers(working, published, info)
+    except publish.PublishError as error:
+        print(str(error), file=sys.stderr)
+        return 1
     print(f"Warehouse published: {published}")
-    print("Marts are in its `marts` schema; data-quality results in marts.dq_checks.")
+    print("Marts are in its `marts` schema, the build's counts in marts.build_info.")
+    print(health_line(dq_health(working), gx_counts, origin == "demo seeds"))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Every connection this process opened is closed, but objects that Great Expectations keeps
+    # alive until interpreter shutdown make duckdb's binding print a 'nanobind: leaked …' report
+    # at exit; leave without that teardown once the output is flushed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -42,6 +42,8 @@ from pathlib import Path
 
 import duckdb
 
+from commops.duckdb_plugin import synthetic_salt_env
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("docs/detection.md")
 RECALL_TARGET = 0.95
@@ -213,6 +215,7 @@ def build(
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
         "RAW_DIR": str(raw_dir),
         "DO_NOT_TRACK": "1",
+        **synthetic_salt_env(),
     }
     dbt = Path(sys.executable).with_name("dbt")
     command = [

@@ -9,8 +9,9 @@ Python, registered on every connection dbt opens.
 - `commops_raw_problems(raw_dir)`: every problem of a RAW_DIR export folder, one per line
   ('' when none), from `commops.exports.check_folder`: headers and a sample, not the data.
 - `commops_raw_export(raw_dir, entity)`: what DuckDB reads for one export, as JSON
-  {"path", "kind", "delimiter"}, or {"error"} naming the file; GB18030 CSV and .xlsx are converted to UTF-8 CSV in a cache
-  folder beside the working file first (`commops.exports.prepare`).
+  {"path", "kind", "delimiter"}, or {"error"} naming the file; GB18030 CSV and .xlsx are
+  converted to UTF-8 CSV in a cache folder beside the working file first
+  (`commops.exports.prepare`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,20 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 
 #: The salt the demo uses when COMMOPS_PII_SALT is unset: public, so never for real exports.
 PUBLIC_DEMO_SALT = "commops-demo-salt"
+#: The salt of builds of generated exports (tests, benchmark, detection scoring): no real
+#: person's phone is in them, so a known salt is harmless there.
+SYNTHETIC_DATA_SALT = "commops-synthetic-data"
 
 
 def pii_salt() -> str:
     """The salt of the PII hashes: COMMOPS_PII_SALT, or the public demo salt."""
     return os.environ.get("COMMOPS_PII_SALT") or PUBLIC_DEMO_SALT
+
+
+def synthetic_salt_env() -> dict[str, str]:
+    """The environment entry for a build of generated exports: COMMOPS_PII_SALT as set, else
+    the synthetic-data salt (the build stops on the public demo salt for a RAW_DIR folder)."""
+    return {"COMMOPS_PII_SALT": os.environ.get("COMMOPS_PII_SALT") or SYNTHETIC_DATA_SALT}
 
 
 def pii_salt_is_public() -> bool:

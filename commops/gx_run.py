@@ -77,9 +77,8 @@ import os
 import shutil
 import sys
 import time
-import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -470,8 +469,13 @@ def _first_lines(text: str, limit: int = 600) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def format_summary(report: RunReport) -> str:
+def format_summary(report: RunReport, brief: bool = False) -> str:
+    """The run in lines: totals, each suite, and each failure that is not a passing warn.
+
+    brief (the end of `make build`): list only the failures that fail the run; failed
+    warn-severity expectations are counted, and the summary file and Data Docs list them."""
     totals = report.counts()
+    blocking_ids = {id(o) for o in report.blocking()}
     lines = [
         f"GX run on {report.warehouse}: {len(report.suites)} suite(s), "
         f"{totals['expectations']} expectations, {totals['passed']} passed, "
@@ -487,6 +491,8 @@ def format_summary(report: RunReport) -> str:
         for o in report.outcomes:
             if o.spec.suite != suite.name or o.status == "passed":
                 continue
+            if brief and id(o) not in blocking_ids:
+                continue
             column = f" column {o.spec.column}" if o.spec.column else ""
             head = f"  {o.status.upper():8} [{o.spec.severity}] {o.target}: {o.spec.type}{column}"
             if o.status == "errored":
@@ -501,8 +507,10 @@ def format_summary(report: RunReport) -> str:
     blocking = report.blocking()
     if report.exit_code == EXIT_OK:
         warned = totals["failed"]
+        where = " in the summary and the Data Docs" if brief else ""
         lines.append(
-            "Result: PASS" + (f" ({warned} warn-severity failure(s) reported)" if warned else "")
+            "Result: PASS"
+            + (f" ({warned} warn-severity failure(s) reported{where})" if warned else "")
         )
     else:
         errored = sum(o.status == "errored" for o in blocking)
@@ -589,8 +597,10 @@ def validate(
     suites: Sequence[SuiteSpec],
     docs_dir: Path,
     fail_on: str = "critical",
+    progress: Callable[[str], None] | None = None,
 ) -> RunReport:
-    """Validate the suites against the warehouse and build the Data Docs."""
+    """Validate the suites against the warehouse and build the Data Docs; progress, when
+    given, is told as each suite starts and when the Data Docs are being written."""
     import great_expectations as gx
 
     from commops import gx_shim
@@ -638,7 +648,16 @@ def validate(
         return found
 
     groups, outcomes = group_by_target(suites, tables)
+    sizes = {suite.name: len(suite.expectations) for suite in suites}
+    current = None
     for (suite_name, target), specs in groups.items():
+        if progress is not None and suite_name != current:
+            current = suite_name
+            position = list(sizes).index(suite_name) + 1
+            progress(
+                f"GX: suite {suite_name} ({position} of {len(sizes)}, "
+                f"{sizes[suite_name]} expectations) ..."
+            )
         if sa_warning and target.schema not in (None, "main") and sa_warning not in notes:
             notes.append(sa_warning)
         label = target.label if target.kind == "table" else f"query {target.label}"
@@ -673,6 +692,8 @@ def validate(
     docs_index: Path | None = None
     docs_error: str | None = None
     step = time.perf_counter()
+    if progress is not None:
+        progress(f"GX: writing the Data Docs to {docs_dir} ...")
     try:
         docs_dir.mkdir(parents=True, exist_ok=True)
         _clear_docs(docs_dir)
@@ -742,11 +763,35 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="critical",
         help="which failures fail the run (errors always do)",
     )
+    parser.add_argument(
+        "--brief",
+        action="store_true",
+        help="list only the failures that fail the run; count the warn-severity ones",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suites; return the exit status (0 pass, 1 fail, 2 could not run)."""
+    return run_for_build(argv)[0]
+
+
+def _progress(message: str) -> None:
+    print(message, flush=True)
+
+
+def failed_by_severity(report: RunReport) -> dict[str, int]:
+    """Failed expectations by severity (critical, warn)."""
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    return {
+        "critical": sum(o.spec.severity == "critical" for o in failed),
+        "warn": sum(o.spec.severity != "critical" for o in failed),
+    }
+
+
+def run_for_build(argv: Sequence[str] | None = None) -> tuple[int, dict[str, int] | None]:
+    """main's work: the exit status and the failed expectations by severity (None when the run
+    could not finish), for the build's health line."""
     args = parse_args(argv)
     try:
         _check_main_module()
@@ -758,22 +803,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         gx_shim.check_gx_internals()
     except Exception as exc:
         print(f"gx_run: cannot run: {exc}", file=sys.stderr)
-        return EXIT_SETUP
+        return EXIT_SETUP, None
 
     _quiet_type_comparison_warning()
     try:
-        report = validate(args.warehouse, suites, args.docs, args.fail_on)
-    except Exception:
-        print("gx_run: the run broke before it finished:", file=sys.stderr)
-        traceback.print_exc()
-        return EXIT_FAILED
+        report = validate(args.warehouse, suites, args.docs, args.fail_on, _progress)
+    except Exception as exc:
+        last = str(exc).strip().splitlines()[-1:] or [""]
+        print(
+            f"gx_run: the run broke before it finished: {type(exc).__name__}: {last[0]}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED, None
     summary = report.to_json()
     args.summary.parent.mkdir(parents=True, exist_ok=True)
     args.summary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(format_summary(report))
+    print(format_summary(report, brief=args.brief))
     print(f"Summary: {args.summary}")
-    return report.exit_code
+    return report.exit_code, failed_by_severity(report)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    # Connections are closed, but objects GX keeps alive until interpreter shutdown make
+    # duckdb's binding print a 'nanobind: leaked …' report at exit: skip that teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -99,7 +99,17 @@ def spark_session(warehouse: Path | None = None) -> Any:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    declare_pii_salt(spark)
     return spark
+
+
+def declare_pii_salt(spark: Any) -> None:
+    """The session variable commops_pii_salt that the PII hashes read (macro hash_pii), set
+    from COMMOPS_PII_SALT as a query parameter: the salt never appears in any SQL text."""
+    from commops.duckdb_plugin import pii_salt
+
+    spark.sql("declare or replace variable commops_pii_salt string")
+    spark.sql("set var commops_pii_salt = :salt", args={"salt": pii_salt()})
 
 
 def find_export(source: Path, entity: str) -> tuple[str, Path]:
@@ -165,9 +175,11 @@ def run_dbt_in_session(args: list[str]) -> bool:
     return bool(result.success)
 
 
-def with_tables_source(dbt_args: list[str]) -> list[str]:
+def with_tables_source(dbt_args: list[str], demo: bool = False) -> list[str]:
     """dbt build arguments reading the `raw` tables: raw_source: tables merged into any --vars
-    given, and the demo seeds (raw_*) excluded unless the arguments exclude something else."""
+    given, and the demo seeds (raw_*) excluded unless the arguments exclude something else.
+    demo: the tables hold the shipped demo export (raw_tables_are_demo), which may be hashed
+    with the demo's public salt."""
     args = list(dbt_args)
     variables: dict[str, Any] = {}
     if "--vars" in args:
@@ -175,6 +187,8 @@ def with_tables_source(dbt_args: list[str]) -> list[str]:
         variables = yaml.safe_load(args[at + 1]) or {}
         del args[at : at + 2]
     variables["raw_source"] = "tables"
+    if demo:
+        variables["raw_tables_are_demo"] = True
     excluding = any(flag in args for flag in ("--exclude", "--selector"))
     flow = yaml.safe_dump(variables, default_flow_style=True, width=10**6).strip()
     return ["--vars", flow, *([] if excluding else ["--exclude", "raw_*"]), *args]
@@ -208,7 +222,8 @@ def build(
         str(project_dir),
         *(dbt_paths or []),
     ]
-    args = ["build", *common, *with_tables_source(dbt_args)]
+    demo = source.resolve() == DEMO_DIR.resolve()
+    args = ["build", *common, *with_tables_source(dbt_args, demo=demo)]
     ok = run_dbt_in_session(args)
     print(f"dbt build {'passed' if ok else 'FAILED'} ({time.monotonic() - started:.1f}s)")
     if ok and seed_demo:

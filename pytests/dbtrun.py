@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from commops.duckdb_plugin import synthetic_salt_env
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = (
     "dbt_project.yml",
@@ -67,6 +69,7 @@ def run_dbt(
         "COMMOPS_DUCKDB_PATH": str(warehouse),
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
         "DO_NOT_TRACK": "1",
+        **synthetic_salt_env(),
         **(env or {}),
     }
     full_env.pop("RAW_DIR", None)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from commops.duckdb_plugin import synthetic_salt_env
 from pytests.dbtrun import PROJECT_DIR
 from pytests.test_bad_input import write_export
 
@@ -53,6 +54,7 @@ def build(work: Path, raw: Path, suite: dict) -> subprocess.CompletedProcess[str
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
+        **synthetic_salt_env(),
     }
     return subprocess.run(
         [
