@@ -319,19 +319,27 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    """SIGTERM handler while publishing: turn the signal into an exception we clean up after."""
-    raise _Terminated()
+@dataclass
+class _Signals:
+    """Whether SIGTERM arrived: DuckDB turns an exception raised by a signal handler during a
+    query into RuntimeError('Query interrupted'), so the exception alone cannot tell."""
+
+    terminated: bool = False
 
 
 @contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """Raise on SIGTERM for the duration, then restore the previous handler.
+def _sigterm_raises(signals: _Signals) -> Iterator[None]:
+    """Raise on SIGTERM for the duration (noting it in `signals`), then restore the old handler.
 
     Signal handlers can only be set from the main thread; elsewhere SIGTERM keeps its handler.
     """
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        signals.terminated = True
+        raise _Terminated()
+
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        previous = signal.signal(signal.SIGTERM, raise_terminated)
     except ValueError:
         yield
         return
@@ -351,14 +359,23 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def _failure_line(exc: BaseException, staging: Path, published: Path) -> str:
+def _is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C, raised by Python or turned by DuckDB into an interrupted query."""
+    if isinstance(exc, KeyboardInterrupt | duckdb.InterruptException):
+        return True
+    return isinstance(exc, RuntimeError) and "Query interrupted" in str(exc)
+
+
+def _failure_line(
+    exc: BaseException, staging: Path, published: Path, terminated: bool = False
+) -> str:
     """One line for the user: why publishing stopped, and that the published file is as it was."""
-    if _is_disk_full(exc):
-        reason = f"no space left on device writing {staging}"
-    elif isinstance(exc, KeyboardInterrupt | duckdb.InterruptException):
-        reason = f"interrupted while writing {staging}"
-    elif isinstance(exc, _Terminated):
+    if terminated or isinstance(exc, _Terminated):
         reason = f"terminated (SIGTERM) while writing {staging}"
+    elif _is_disk_full(exc):
+        reason = f"no space left on device writing {staging}"
+    elif _is_interrupt(exc):
+        reason = f"interrupted while writing {staging}"
     elif isinstance(exc, OSError):
         where = exc.filename or staging
         reason = f"{(exc.strerror or str(exc)).lower()} writing {where}"
@@ -378,8 +395,9 @@ def publish_for_readers(working: Path, published: Path, info: BuildInfo) -> None
     """
     working, published = Path(working), Path(published)
     staging = published.with_name(published.name + ".publishing")
+    signals = _Signals()
     try:
-        with _sigterm_raises():
+        with _sigterm_raises(signals):
             _remove_partial(staging)
             published.parent.mkdir(parents=True, exist_ok=True)
             _write_reader_file(working, staging, info)
@@ -387,7 +405,7 @@ def publish_for_readers(working: Path, published: Path, info: BuildInfo) -> None
             os.replace(staging, published)
     except BaseException as exc:  # noqa: B036 - every stop must clean up and say one line
         _remove_partial(staging)
-        raise PublishError(_failure_line(exc, staging, published)) from None
+        raise PublishError(_failure_line(exc, staging, published, signals.terminated)) from None
     _sync_directory(published.parent)
 
 

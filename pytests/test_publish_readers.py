@@ -315,6 +315,15 @@ def test_duckdb_write_errors_read_as_disk_full(tmp_path: Path) -> None:
     assert "permission denied writing" in publish._failure_line(denied, staging, published)
 
 
+def test_signals_inside_a_query_keep_their_meaning(tmp_path: Path) -> None:
+    """DuckDB reports a signal handler's exception raised mid-query as 'Query interrupted'."""
+    staging, published = tmp_path / "p.publishing", tmp_path / "p"
+    interrupted = RuntimeError("Query interrupted")
+    assert "interrupted while writing" in publish._failure_line(interrupted, staging, published)
+    line = publish._failure_line(interrupted, staging, published, terminated=True)
+    assert "terminated (SIGTERM)" in line
+
+
 # --- guards -----------------------------------------------------------------------------------
 
 
