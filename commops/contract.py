@@ -16,10 +16,20 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @cache
+def _project() -> dict:
+    """dbt_project.yml, parsed once per process."""
+    with open(PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
 def project_vars() -> dict:
     """The vars of dbt_project.yml, as written (Jinja strings are left unrendered)."""
-    with open(PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["vars"]
+    return _project()["vars"]
+
+
+def project_version() -> str:
+    """The project's `version:` in dbt_project.yml, which a published warehouse records."""
+    return str(_project()["version"])
 
 
 @dataclass(frozen=True)
