@@ -180,9 +180,13 @@ def main(argv: list[str] | None = None) -> int:
 
     problems = check_raw_inputs(origin, location)
     if problems:
-        where = f"RAW_DIR {location}: " if origin == "folder" else ""
+        where = f" (RAW_DIR {location})" if origin == "folder" else ""
         listed = "\n  - ".join(problems)
-        return stop(f"{where}the raw inputs cannot be used:\n  - {listed}", published)
+        return stop(
+            f"guard raw_exports: the raw inputs cannot be used{where}; nothing was built:"
+            f"\n  - {listed}",
+            published,
+        )
 
     dbt_args = ["build"]
     if args.full_refresh:
@@ -196,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         return stop(f"dbt build failed (exit {code}).{hint}", published)
 
     info = publish.BuildInfo(built_at=started, raw_source=origin, raw_location=location)
-    publish.record_run(working, info)
+    publish.record_run(working, started, info)
     guards = publish.check_guards(working, published, run_settings)
     for warning in guards.warnings:
         print(f"warning: {warning}")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from pytests.dbtrun import DbtResult, run_dbt
+from pytests.dbtrun import PROJECT_DIR, DbtResult, run_dbt
+
+#: The DuckDB that BI tools bundle (DEVELOPERS.md: they open a duckdb 2.0 file only when it
+#: is written with storage_compatibility_version v1.4.0).
+BI_DUCKDB = "duckdb==1.4.2"
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +22,22 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
     result = run_dbt(["build"], warehouse=work / "demo.duckdb")
     assert result.returncode == 0, result.output[-6000:]
     return result
+
+
+@pytest.fixture(scope="session")
+def duckdb_1_4() -> Path:
+    """The Python of a virtual environment with the DuckDB BI tools bundle (kept under
+    warehouse/, so a later run reuses it)."""
+    venv = PROJECT_DIR / "warehouse" / "venv-duckdb-1.4"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", BI_DUCKDB],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"could not install {BI_DUCKDB}: {done.stderr[-500:]}")
+    return python

@@ -69,7 +69,8 @@ def run_dbt(
         "COMMOPS_DUCKDB_PATH": str(warehouse),
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
         "DO_NOT_TRACK": "1",
-        **synthetic_salt_env(),
+        # A folder of generated exports needs a salt other than the demo's public one.
+        **(synthetic_salt_env() if raw_dir is not None else {}),
         **(env or {}),
     }
     full_env.pop("RAW_DIR", None)

@@ -20,7 +20,6 @@ PHONE = "13800138000"
 DEVICE = "dev-7f3a9c"
 ENTITIES = contract.entities()
 INFO = BuildInfo(datetime(2026, 11, 23, 6, 30), "folder", "/data/exports")
-BI_PYTHON = Path("/work/main/warehouse/venv-duckdb-1.4/bin/python")
 
 
 def digest(path: Path) -> str:
@@ -204,8 +203,7 @@ def test_no_phone_or_device_anywhere(tmp_path: Path) -> None:
     assert PHONE.encode() not in raw and DEVICE.encode() not in raw
 
 
-@pytest.mark.skipif(not BI_PYTHON.exists(), reason="no DuckDB 1.4 environment on this machine")
-def test_duckdb_1_4_opens_the_published_file(tmp_path: Path) -> None:
+def test_duckdb_1_4_opens_the_published_file(tmp_path: Path, duckdb_1_4: Path) -> None:
     working = make_working(tmp_path)
     published = tmp_path / "commops.duckdb"
     publish.publish_for_readers(working, published, INFO)
@@ -214,7 +212,7 @@ def test_duckdb_1_4_opens_the_published_file(tmp_path: Path) -> None:
         "print(con.execute('select count(*) from marts.build_info').fetchone()[0]); con.close()"
     )
     done = subprocess.run(
-        [str(BI_PYTHON), "-c", reader, str(published)], capture_output=True, text=True, check=False
+        [str(duckdb_1_4), "-c", reader, str(published)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout) == len(ENTITIES)
