@@ -237,8 +237,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def main_for_people(argv: list[str] | None = None) -> int:
+    """main, with anything unforeseen said in one line instead of a traceback."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print(f"Stopped; {published_path()} is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the user gets one line, not a traceback
+        detail = " ".join(str(error).split()) or type(error).__name__
+        print(f"Build stopped: {detail}; {published_path()} is unchanged.", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    status = main()
+    status = main_for_people()
     # Every connection this process opened is closed, but objects that Great Expectations keeps
     # alive until interpreter shutdown make duckdb's binding print a 'nanobind: leaked …' report
     # at exit; leave without that teardown once the output is flushed.

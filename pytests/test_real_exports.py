@@ -441,3 +441,17 @@ def test_the_end_of_a_build_says_where_and_how_healthy(tmp_path: Path) -> None:
     assert "FAILED" not in text
     assert "nanobind" not in done.stdout + done.stderr
     assert "GX: suite" in done.stdout
+
+
+def test_an_export_that_shrank_asks_for_make_refresh(published_demo: tuple[Path, str]) -> None:
+    """Incremental runs expect append-only exports: events that vanish unbalance the rows, and
+    the message names the way out."""
+    work, before = published_demo
+    raw = write_demo(work / "raw")
+    header, rows = demo_rows("events")
+    with (raw / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows[100:])
+    said = stopped_unchanged(build(work, raw, *production()), work / "published.duckdb", before)
+    assert "make refresh" in said
