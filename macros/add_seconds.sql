@@ -1,11 +1,13 @@
-{#- `ts` moved by `seconds` (an integer expression), keeping microseconds (dbt.dateadd on Spark
-    drops them). -#}
+{#- `ts` moved by `seconds` (an integer expression), keeping microseconds. DuckDB (and other
+    adapters): dbt.dateadd. Spark: timestampadd, because dbt.dateadd there goes through
+    whole seconds since the epoch (the microseconds are lost) and to_timestamp(bigint), which
+    fails under spark.sql.timestampType TIMESTAMP_NTZ (see days_after). -#}
 {% macro add_seconds(ts, seconds) %}
     {{- return(adapter.dispatch('add_seconds', 'commops')(ts, seconds)) -}}
 {% endmacro %}
 
 {% macro default__add_seconds(ts, seconds) -%}
-    ({{ ts }} + cast({{ seconds }} as bigint) * interval 1 second)
+    {{ dbt.dateadd('second', seconds, ts) | trim }}
 {%- endmacro %}
 
 {% macro spark__add_seconds(ts, seconds) -%}

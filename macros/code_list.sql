@@ -1,7 +1,7 @@
 {#- SQL list literal of a code's accepted values, e.g. ('basic', 'paid', 'premium'), for
     accepted-values filters. -#}
 {% macro code_list(code) -%}
-    ({% for v in commops._code_values(code) %}'{{ v }}'{{ ', ' if not loop.last }}{% endfor %})
+    {{ commops.in_list(commops._code_values(code)) }}
 {%- endmacro %}
 
 {#- The accepted values of every code column (CONTRACT §2). A value outside its list is kept,
