@@ -1,11 +1,12 @@
 {#- One raw export with exact duplicates collapsed (CONTRACT §3 step 1): one row per distinct
     raw text across every named column (a null equals an empty string), with how many raw
     rows it stood for (raw_copies) and whether another raw row has the same trimmed key
-    (key_shared, from base_raw__shared_keys). Only rows with a shared key can be exact
-    duplicates of each other or conflict on their key, so only those are grouped on every
-    column: a row whose key is its own stands for itself (raw_copies 1). On tens of millions
-    of rows that is a join with the few shared keys plus a group-by of their rows, instead of
-    a group-by of every row on every column.
+    (key_shared). Only rows with a shared key can be exact duplicates of each other or
+    conflict on their key, so only those are grouped on every column: a row whose key is its
+    own stands for itself (raw_copies 1). On tens of millions of rows that is a count of one
+    key column, a join with the few shared keys and a group-by of their rows, instead of a
+    group-by of every row on every column. Each export counts its own keys: no export waits
+    for another.
 
     `where`, if given, keeps only the raw rows it holds for (a condition on the contract-named
     text columns, null read as empty), and all of them are grouped and marked key_shared: an
@@ -58,10 +59,12 @@ collapsed as (
     both branches would be written out in full (48 M rows of events) on every read. -#}
 with
 
+-- The keys more than one raw row has: few, so DuckDB keeps them (a CTE read twice) and
+-- each branch joins them.
 shared_keys as (
     select key_hash as shared_key_hash
-    from {{ ref('base_raw__shared_keys') }}
-    where entity = '{{ entity }}'
+    from ({{ _raw_key_counts(entity) | indent(8) }}) as key_counts
+    where raw_rows > 1
 ),
 
 -- A row whose key no other raw row has stands for itself.
@@ -74,7 +77,7 @@ single_rows as (
         false as key_shared
     from ({{ raw_sql | indent(8) }}) as source
     left join shared_keys
-        on {{ commops.key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+        on {{ _key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
     where shared_keys.shared_key_hash is null
 ),
 
@@ -88,7 +91,7 @@ shared_rows as (
         true as key_shared
     from ({{ raw_sql | indent(8) }}) as source
     inner join shared_keys
-        on {{ commops.key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+        on {{ _key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
     group by
     {%- for name in names %}
         coalesce(source.{{ name }}, ''){{ ',' if not loop.last }}
@@ -105,15 +108,19 @@ collapsed as (
 select * from collapsed
 {% endmacro %}
 
-{#- After `as` in a CTE that is read more than once: on DuckDB `not materialized`, so each
-    reader computes it with its own filters pushed down (a CTE over tens of millions of rows
-    is otherwise written out once in full and read back); elsewhere nothing (Spark inlines
-    deterministic CTEs). -#}
-{% macro inline_cte() %}
-    {{- return(adapter.dispatch('inline_cte', 'commops')()) -}}
-{% endmacro %}
+{#- The hash a raw export's key is matched by (of the trimmed text, a missing key read as ''):
+    the shared keys and the rows joined to them must agree on it. Two keys whose hashes
+    collide are merely both treated as shared, then compared exactly. -#}
+{% macro _key_hash(column) -%}
+    {{ commops.row_fingerprint(["trim(coalesce(" ~ column ~ ", ''))"]) }}
+{%- endmacro %}
 
-{% macro default__inline_cte() -%}{%- endmacro %}
-
-{% macro duckdb__inline_cte() -%}not materialized{%- endmacro %}
-
+{#- `select key_hash, raw_rows`: how many raw rows of one export have each key hash. -#}
+{% macro _raw_key_counts(entity) -%}
+    {%- set key = commops.raw_entity_columns(entity)['key'] -%}
+    select
+        {{ _key_hash(key) }} as key_hash,
+        count(*) as raw_rows
+    from ({{ commops.raw_text_select(entity) | indent(8) }}) as raw_rows
+    group by {{ _key_hash(key) }}
+{%- endmacro %}

@@ -21,7 +21,7 @@
     {%- endif -%}
     {%- set present = {} -%}
     {%- if execute -%}
-        {%- for column in commops.describe_columns(from_sql) -%}
+        {%- for column in _describe_columns(from_sql) -%}
             {%- do present.update({column[0] | trim | lower: column}) -%}
         {%- endfor -%}
         {%- for name, required in spec['columns'] -%}
@@ -42,7 +42,7 @@
 {%- endmacro %}
 
 {#- (name, data type) of every column of a relation or a `from` expression. -#}
-{% macro describe_columns(from_sql) %}
+{% macro _describe_columns(from_sql) %}
     {%- if from_sql is string -%}
         {%- set result = run_query('describe select * from ' ~ from_sql) -%}
         {%- set columns = [] -%}

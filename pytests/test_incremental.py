@@ -35,8 +35,6 @@ CONTRACT_MODELS = [
 ]
 #: The incremental tables themselves, without the column that records when a row was written.
 INTERNAL_MODELS = [
-    ("staging", "base_raw__event_shared_keys", ("key_hash",)),
-    ("staging", "base_raw__shared_keys", ("entity", "key_hash")),
     ("staging", "base_raw__events_screened", ("event_id", "raw_hash")),
     ("intermediate", "int_event_activity_daily", ("member_id", "activity_date")),
     ("intermediate", "int_member_activity_daily", ("member_id", "activity_date")),
@@ -320,7 +318,6 @@ def test_a_second_build_of_the_demo_seeds_is_incremental_and_changes_nothing(
     second = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse=warehouse)
     assert second.returncode == 0, second.output[-6000:]
     assert "incremental model staging.base_raw__events_screened" in second.output
-    assert "incremental model staging.base_raw__event_shared_keys" in second.output
     assert differences(before, warehouse, ALL_MODELS) == {}
 
 
@@ -335,7 +332,7 @@ def test_a_screened_table_from_an_older_version_asks_for_a_full_refresh(
     with duckdb.connect(str(warehouse)) as con:
         con.execute("alter table staging.base_raw__events_screened drop column raw_day_text")
     result = run_dbt(
-        ["build", "--select", "base_raw__event_shared_keys", "--exclude-resource-type",
+        ["build", "--select", "base_raw__events_screened", "--exclude-resource-type",
          "unit_test"],
         warehouse=warehouse,
     )  # fmt: skip

@@ -8,11 +8,7 @@ raw as {{ commops.inline_cte() }} (
 ),
 
 fx_rates as (
-    select * from {{ ref('stg_reference__fx_rates') }}
-),
-
-fx_currencies as (
-    select * from {{ ref('stg_reference__fx_currencies') }}
+    select * from {{ ref('stg_reference__fx_rates_monthly') }}
 ),
 
 trimmed as (
@@ -54,31 +50,38 @@ dated as (
 converted as (
     select
         dated.*,
-        dated.currency = 'CNY' or applied_fx_currency.currency is not null as is_known_currency,
-        {{ commops.fx_rate('applied_fx', 'dated.currency', 'dated.applied_month') }} as applied_rate,
-        {{ commops.fx_rate('decided_fx', 'dated.currency', 'dated.decided_month') }} as decided_rate,
-        {{ commops.fx_rate('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }} as disbursed_rate,
-        (
-            {{ commops.fx_is_carried('applied_fx', 'dated.currency', 'dated.applied_month') }}
-            and dated.requested_amount is not null
-        )
-        or (
-            {{ commops.fx_is_carried('decided_fx', 'dated.currency', 'dated.decided_month') }}
-            and dated.approved_amount is not null
-        )
-        or (
-            {{ commops.fx_is_carried('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
-            and dated.disbursed_at is not null
-        ) as is_fx_carried_forward,
-        {{ commops.fx_is_missing('applied_fx', 'dated.currency', 'dated.requested_amount', 'dated.applied_month') }}
-        or {{ commops.fx_is_missing('decided_fx', 'dated.currency', 'dated.approved_amount', 'dated.decided_month') }}
-        or {{ commops.fx_is_missing('disbursed_fx', 'dated.currency', 'coalesce(dated.disbursed_amount, 0)', 'dated.disbursed_month') }}
-        or {{ commops.fx_is_missing('disbursed_fx', 'dated.currency', 'dated.origination_fee', 'dated.disbursed_month') }}
+        dated.currency = 'CNY' or applied_fx.currency is not null as is_known_currency,
+        case when dated.currency = 'CNY' then 1.0 else applied_fx.rate_to_cny end as applied_rate,
+        case when dated.currency = 'CNY' then 1.0 else decided_fx.rate_to_cny end as decided_rate,
+        case when dated.currency = 'CNY' then 1.0 else disbursed_fx.rate_to_cny end as disbursed_rate,
+        coalesce(applied_fx.is_carried_forward and dated.requested_amount is not null, false)
+        or coalesce(decided_fx.is_carried_forward and dated.approved_amount is not null, false)
+        or coalesce(disbursed_fx.is_carried_forward and dated.disbursed_at is not null, false)
+            as is_fx_carried_forward,
+        (dated.requested_amount is not null and applied_fx.currency is not null and applied_fx.rate_to_cny is null)
+        or (dated.approved_amount is not null and decided_fx.currency is not null and decided_fx.rate_to_cny is null)
+        or (coalesce(dated.disbursed_amount, 0) is not null and disbursed_fx.currency is not null and disbursed_fx.rate_to_cny is null)
+        or (dated.origination_fee is not null and disbursed_fx.currency is not null and disbursed_fx.rate_to_cny is null)
             as is_fx_missing
     from dated
-    {{ commops.fx_joins('applied_fx', 'dated.currency', 'dated.applied_month') }}
-    {{ commops.fx_joins('decided_fx', 'dated.currency', 'dated.decided_month') }}
-    {{ commops.fx_joins('disbursed_fx', 'dated.currency', 'dated.disbursed_month') }}
+    left join fx_rates as applied_fx
+        on
+            dated.currency = applied_fx.currency
+            and dated.currency <> 'CNY'
+            and dated.applied_month >= applied_fx.from_month
+            and dated.applied_month < applied_fx.until_month
+    left join fx_rates as decided_fx
+        on
+            dated.currency = decided_fx.currency
+            and dated.currency <> 'CNY'
+            and dated.decided_month >= decided_fx.from_month
+            and dated.decided_month < decided_fx.until_month
+    left join fx_rates as disbursed_fx
+        on
+            dated.currency = disbursed_fx.currency
+            and dated.currency <> 'CNY'
+            and dated.disbursed_month >= disbursed_fx.from_month
+            and dated.disbursed_month < disbursed_fx.until_month
 ),
 
 checked as {{ commops.inline_cte() }} (

@@ -7,11 +7,7 @@ raw as {{ commops.inline_cte() }} (
 ),
 
 fx_rates as (
-    select * from {{ ref('stg_reference__fx_rates') }}
-),
-
-fx_currencies as (
-    select * from {{ ref('stg_reference__fx_currencies') }}
+    select * from {{ ref('stg_reference__fx_rates_monthly') }}
 ),
 
 trimmed as (
@@ -44,14 +40,17 @@ dated as (
 converted as (
     select
         dated.*,
-        dated.currency = 'CNY' or repayment_fx_currency.currency is not null as is_known_currency,
-        {{ commops.fx_rate('repayment_fx', 'dated.currency', 'dated.fx_month') }} as fx_rate_to_cny,
-        {{ commops.fx_is_carried('repayment_fx', 'dated.currency', 'dated.fx_month') }}
-            as is_fx_carried_forward,
-        {{ commops.fx_is_missing('repayment_fx', 'dated.currency', 'coalesce(dated.principal, dated.interest, dated.fee)', 'dated.fx_month') }}
-            as is_fx_missing
+        dated.currency = 'CNY' or repayment_fx.currency is not null as is_known_currency,
+        case when dated.currency = 'CNY' then 1.0 else repayment_fx.rate_to_cny end as fx_rate_to_cny,
+        coalesce(repayment_fx.is_carried_forward, false) as is_fx_carried_forward,
+        (coalesce(dated.principal, dated.interest, dated.fee) is not null and repayment_fx.currency is not null and repayment_fx.rate_to_cny is null) as is_fx_missing
     from dated
-    {{ commops.fx_joins('repayment_fx', 'dated.currency', 'dated.fx_month') }}
+    left join fx_rates as repayment_fx
+        on
+            dated.currency = repayment_fx.currency
+            and dated.currency <> 'CNY'
+            and dated.fx_month >= repayment_fx.from_month
+            and dated.fx_month < repayment_fx.until_month
 ),
 
 checked as {{ commops.inline_cte() }} (

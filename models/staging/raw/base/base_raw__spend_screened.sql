@@ -15,11 +15,7 @@ category_map as (
 ),
 
 fx_rates as (
-    select * from {{ ref('stg_reference__fx_rates') }}
-),
-
-fx_currencies as (
-    select * from {{ ref('stg_reference__fx_currencies') }}
+    select * from {{ ref('stg_reference__fx_rates_monthly') }}
 ),
 
 trimmed as (
@@ -59,12 +55,17 @@ mapped as (
 converted as (
     select
         mapped.*,
-        mapped.currency = 'CNY' or spend_fx_currency.currency is not null as is_known_currency,
-        {{ commops.fx_rate('spend_fx', 'mapped.currency', 'mapped.month') }} as fx_rate_to_cny,
-        {{ commops.fx_is_carried('spend_fx', 'mapped.currency', 'mapped.month') }} as is_fx_carried_forward,
-        {{ commops.fx_is_missing('spend_fx', 'mapped.currency', 'mapped.amount', 'mapped.month') }} as is_fx_missing
+        mapped.currency = 'CNY' or spend_fx.currency is not null as is_known_currency,
+        case when mapped.currency = 'CNY' then 1.0 else spend_fx.rate_to_cny end as fx_rate_to_cny,
+        coalesce(spend_fx.is_carried_forward, false) as is_fx_carried_forward,
+        (mapped.amount is not null and spend_fx.currency is not null and spend_fx.rate_to_cny is null) as is_fx_missing
     from mapped
-    {{ commops.fx_joins('spend_fx', 'mapped.currency', 'mapped.month') }}
+    left join fx_rates as spend_fx
+        on
+            mapped.currency = spend_fx.currency
+            and mapped.currency <> 'CNY'
+            and mapped.month >= spend_fx.from_month
+            and mapped.month < spend_fx.until_month
 ),
 
 checked as {{ commops.inline_cte() }} (

@@ -20,12 +20,17 @@
     event_id here is the key itself: trimmed, and '' (not null) when the export had none, so
     that such rows too are replaced by id (they are always rejected, as missing_required).
     Exports are append-only: a raw row that disappears from the export stays here (the
-    critical row_balance check then fails: run with --full-refresh). -#}
-{#- An incremental run reads the raw export and the shared keys itself; both are named here,
-    outside any condition, so that dbt knows them as this model's parents when it parses. -#}
+    critical row_balance check then fails: run with --full-refresh).
+
+    State: a run reads only this table as the last run left it ({{ this }}): the window guard
+    (commops.events_screen_window) and the copies already screened (raw_hash, raw_copies).
+    Nothing else of the event path is incremental: a full refresh reads base_raw__events, a
+    view that counts the export's keys itself to collapse only rows whose key repeats, and an
+    incremental run groups every raw row it reads, so it needs no table of shared keys. -#}
+{#- An incremental run reads the raw export itself; it is named here, outside any condition,
+    so that dbt knows it as this model's parent when it parses. -#}
 {%- if model.resource_type != 'unit_test' -%}
     {%- set raw_export = commops.raw_text_select('events') -%}
-    {%- set shared_keys = ref('base_raw__shared_keys') -%}
 {%- endif -%}
 {%- set settings = commops.incremental_settings() -%}
 {{ config(
