@@ -258,8 +258,8 @@ def test_usd_line_converts_at_its_month_and_later_months_carry_forward(bad_build
             " where currency = 'USD' and month = date '2024-03-01'"
         ).fetchone()[0]
         last = con.execute(
-            "select last_rate_to_cny from staging.stg_reference__fx_currencies"
-            " where currency = 'USD'"
+            "select rate_to_cny from staging.stg_reference__fx_rates"
+            " where currency = 'USD' order by month desc limit 1"
         ).fetchone()[0]
         rows = dict(
             con.execute(
