@@ -19,22 +19,23 @@ member_flags as (
     select * from {{ ref('int_member_flags') }}
 ),
 
+suspect_members as (
+    select distinct member_id
+    from member_flags
+),
+
 active_event_dates as (
     select events.occurred_date
     from events
+    left join suspect_members
+        on events.member_id = suspect_members.member_id
     where
         events.event_type in {{ commops.in_list(var('active_event_types')) }}
         and events.occurred_date <= {{ commops.build_date() }}
+        and ({{ var('include_suspect_members') }} or suspect_members.member_id is null)
         and not exists (
             select 1 from event_flags
             where event_flags.event_id = events.event_id
-        )
-        and (
-            {{ var('include_suspect_members') }}
-            or not exists (
-                select 1 from member_flags
-                where member_flags.member_id = events.member_id
-            )
         )
 ),
 
