@@ -1,6 +1,6 @@
--- Holds on any data: mart_cohort_retention has, at k = 0, one row per cohort month and channel
--- of int_members_counted whose cohort_size is that cohort's member count, and cohort_size is the
--- same on every k. Returns each cohort where that fails.
+-- Holds on any data: every member who counts is in exactly one cohort, so the cohort sizes of
+-- mart_cohort_retention at k = 0 add up to the members of int_members_counted, and a cohort's
+-- size is the same on every k. Returns a row when the total or a cohort's size is off.
 with
 
 retention as (
@@ -11,20 +11,13 @@ members as (
     select * from {{ ref('int_members_counted') }}
 ),
 
-cohort_members as (
-    select
-        cohort_month,
-        channel,
-        count(*) as members
+member_total as (
+    select count(*) as members
     from members
-    group by cohort_month, channel
 ),
 
-first_month as (
-    select
-        cohort_month,
-        channel,
-        cohort_size
+cohort_total as (
+    select coalesce(sum(cohort_size), 0) as members
     from retention
     where months_since_join = 0
 ),
@@ -39,35 +32,43 @@ size_spread as (
     group by cohort_month, channel
 ),
 
-final as (
+total_off as (
     select
-        coalesce(cohort_members.cohort_month, first_month.cohort_month) as cohort_month,
-        coalesce(cohort_members.channel, first_month.channel) as channel,
-        cohort_members.members,
-        first_month.cohort_size,
-        size_spread.min_cohort_size,
-        size_spread.max_cohort_size
-    from cohort_members
-    full outer join first_month
-        on
-            cohort_members.cohort_month = first_month.cohort_month
-            and cohort_members.channel = first_month.channel
-    left join size_spread
-        on
-            coalesce(cohort_members.cohort_month, first_month.cohort_month) = size_spread.cohort_month
-            and coalesce(cohort_members.channel, first_month.channel) = size_spread.channel
+        'total' as problem,
+        cast(null as date) as cohort_month,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        member_total.members as expected_members,
+        cohort_total.members as found_members
+    from member_total
+    cross join cohort_total
+    where member_total.members <> cohort_total.members
+),
+
+size_varies as (
+    select
+        'size_varies' as problem,
+        cohort_month,
+        channel,
+        min_cohort_size as expected_members,
+        max_cohort_size as found_members
+    from size_spread
+    where min_cohort_size <> max_cohort_size
 )
 
 select
+    problem,
     cohort_month,
     channel,
-    members,
-    cohort_size,
-    min_cohort_size,
-    max_cohort_size
-from final
-where
-    members is null
-    or cohort_size is null
-    or members <> cohort_size
-    or min_cohort_size <> max_cohort_size
+    expected_members,
+    found_members
+from total_off
+
+union all
+
+select
+    problem,
+    cohort_month,
+    channel,
+    expected_members,
+    found_members
+from size_varies

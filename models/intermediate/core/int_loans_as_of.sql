@@ -4,7 +4,7 @@
 with
 
 loans as (
-    select * from {{ ref('fct_loans') }}
+    select * from {{ ref('int_loans_flagged') }}
 ),
 
 members as (

@@ -3,7 +3,7 @@
 with
 
 members as (
-    select * from {{ ref('dim_members') }}
+    select * from {{ ref('int_members_flagged') }}
 ),
 
 as_of as (

@@ -3,7 +3,7 @@
 with
 
 revenue as (
-    select * from {{ ref('fct_revenue') }}
+    select * from {{ ref('int_revenue_itemized') }}
 ),
 
 members as (

@@ -1,16 +1,16 @@
 {#- One row per month, cost center, channel and category that received a spend line or a share
     of shared spend (CONTRACT §5). Direct spend stays with its channel (`unknown` included);
-    shared spend (channel `shared` in fct_spend) of a month, cost center and category is
+    shared spend (channel `shared` in int_spend_flagged) of a month, cost center and category is
     split over the channels in proportion to their new members who count that month, or kept
     under channel `unallocated` when the month has none. Spend is never cut by as_of_date. -#}
 with
 
 spend as (
-    select * from {{ ref('fct_spend') }}
+    select * from {{ ref('int_spend_flagged') }}
 ),
 
-new_members as (
-    select * from {{ ref('int_new_members_monthly') }}
+members as (
+    select * from {{ ref('int_members_counted') }}
 ),
 
 direct_spend as (
@@ -36,6 +36,17 @@ shared_spend as (
     group by month, cost_center, category
 ),
 
+-- The new members who count per month and channel, as in int_new_members_monthly; counted
+-- here from the members so that the cost marts wait on one model fewer.
+new_members as (
+    select
+        cohort_month as month,
+        channel,
+        count(*) as new_members
+    from members
+    group by cohort_month, channel
+),
+
 month_new_members as (
     select
         month,
@@ -43,7 +54,6 @@ month_new_members as (
         new_members,
         sum(new_members) over (partition by month) as month_new_members
     from new_members
-    where new_members > 0
 ),
 
 allocated_spend as (

@@ -1,19 +1,11 @@
 with
 
 members as (
-    select * from {{ ref('stg_raw__members') }}
-),
-
-member_flags as (
-    select * from {{ ref('int_member_flags') }}
+    select * from {{ ref('int_members_flagged') }}
 ),
 
 segment_bands as (
     select * from {{ ref('stg_reference__segment_bands') }}
-),
-
-member_reasons as (
-    {{ commops.suspect_reasons('member_flags', 'member_id') }}
 ),
 
 credit_bands as (
@@ -31,7 +23,7 @@ final as (
         members.member_id,
         members.joined_at,
         members.joined_date,
-        {{ commops.month_of('members.joined_date') }} as cohort_month,
+        members.cohort_month,
         members.community_id,
         members.channel,
         members.channel_name_zh,
@@ -44,11 +36,9 @@ final as (
         coalesce(revenue_bands.band, 'unknown') as revenue_band,
         members.tier,
         members.left_date,
-        member_reasons.suspect_reasons is not null as is_suspect,
-        member_reasons.suspect_reasons
+        members.is_suspect,
+        members.suspect_reasons
     from members
-    left join member_reasons
-        on members.member_id = member_reasons.member_id
     left join credit_bands
         on members.credit_score >= coalesce(credit_bands.lower_bound, members.credit_score)
             and (credit_bands.upper_bound is null or members.credit_score < credit_bands.upper_bound)

@@ -1,35 +1,25 @@
 with
 
 spend as (
-    select * from {{ ref('stg_raw__spend') }}
-),
-
-spend_flags as (
-    select * from {{ ref('int_spend_flags') }}
-),
-
-spend_reasons as (
-    {{ commops.suspect_reasons('spend_flags', 'spend_id') }}
+    select * from {{ ref('int_spend_flagged') }}
 ),
 
 final as (
     select
-        spend.spend_id,
-        spend.spend_date,
-        spend.month,
-        spend.cost_center,
-        spend.category,
-        coalesce(spend.channel, 'shared') as channel,
-        spend.campaign_id,
-        spend.vendor,
-        spend.currency,
-        spend.amount,
-        spend.amount_cny,
-        spend_reasons.suspect_reasons is not null as is_suspect,
-        spend_reasons.suspect_reasons
+        spend_id,
+        spend_date,
+        month,
+        cost_center,
+        category,
+        channel,
+        campaign_id,
+        vendor,
+        currency,
+        amount,
+        amount_cny,
+        is_suspect,
+        suspect_reasons
     from spend
-    left join spend_reasons
-        on spend.spend_id = spend_reasons.spend_id
 )
 
 select * from final

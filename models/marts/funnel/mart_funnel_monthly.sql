@@ -4,7 +4,7 @@
 with
 
 funnel as (
-    select * from {{ ref('fct_member_funnel') }}
+    select * from {{ ref('int_member_funnel_steps') }}
 ),
 
 members_with_days as (

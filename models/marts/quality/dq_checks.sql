@@ -1,7 +1,7 @@
 {#- One row per (check_name, entity) of the dq_check_catalog seed (CONTRACT §6), whatever the
     data: a check nothing failed has failing_rows 0 and status pass. The seed lists the checks;
     this model only knows where each kind of count comes from (the seed's failing_rows_from):
-    rejected_rows, the collapsed and balance counts of staging_row_counts, the authenticity
+    the rejected rows, the collapsed and balance counts of the staging row counts, the authenticity
     flags, or a boolean column of the staging model. -#}
 {%- set flag_ctes = [
     ('members', 'member_flags'),
@@ -29,11 +29,11 @@ catalog as (
 ),
 
 row_counts as (
-    select * from {{ ref('staging_row_counts') }}
+    select * from {{ ref('int_raw_rows_counted') }}
 ),
 
 rejected as (
-    select * from {{ ref('rejected_rows') }}
+    select * from {{ ref('int_raw_rows_rejected') }}
 ),
 
 member_flags as (
