@@ -54,3 +54,31 @@ def raw_exports() -> dict[str, RawExport]:
 def entities() -> tuple[str, ...]:
     """The raw entities, in contract order."""
     return tuple(raw_exports())
+
+
+@dataclass(frozen=True)
+class ContractModel:
+    """One model of the contract: its name, grain key (empty: none) and CONTRACT section."""
+
+    name: str
+    grain: tuple[str, ...]
+    section: int
+
+
+@cache
+def contract_models() -> dict[str, ContractModel]:
+    """Every contract model by name, in contract order (var `contract_models`)."""
+    return {
+        name: ContractModel(name, tuple(spec["grain"]), int(spec["section"]))
+        for name, spec in project_vars()["contract_models"].items()
+    }
+
+
+def grains() -> dict[str, tuple[str, ...]]:
+    """Each contract model's grain key (empty: rows have no key), in contract order."""
+    return {name: model.grain for name, model in contract_models().items()}
+
+
+def var(name: str):  # noqa: ANN201 - a var is whatever YAML it is
+    """One var of dbt_project.yml, as written; KeyError names a var that is not there."""
+    return project_vars()[name]
