@@ -1,7 +1,8 @@
 """Contract facts that Python shares with the dbt project, read from dbt_project.yml.
 
-The raw exports (var `raw_exports`: key, columns, required columns) and every other var are
-written once, in dbt_project.yml; the SQL reads them with `var()`, Python with this module.
+The raw exports (var `raw_exports`: key, columns, required columns), the contract models and
+their grains (var `contract_models`) and every other var are written once, in dbt_project.yml;
+the SQL reads them with `var()`, Python with this module.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -79,6 +81,6 @@ def grains() -> dict[str, tuple[str, ...]]:
     return {name: model.grain for name, model in contract_models().items()}
 
 
-def var(name: str):  # noqa: ANN201 - a var is whatever YAML it is
-    """One var of dbt_project.yml, as written; KeyError names a var that is not there."""
+def var(name: str) -> Any:
+    """One var of dbt_project.yml, as written (whatever YAML it is); KeyError if it is not there."""
     return project_vars()[name]
