@@ -201,7 +201,9 @@ def test_every_suite_file_loads() -> None:
     assert sorted(s.path.name for s in suites) == sorted(SUITE_FILES)
     for suite in suites:
         assert suite.expectations, suite.name
-        assert any(spec.severity == "critical" for spec in suite.expectations), suite.name
+        # staging's critical checks were its keys, which dbt's grain tests check on every build
+        if suite.name != "staging":
+            assert any(spec.severity == "critical" for spec in suite.expectations), suite.name
 
 
 def test_demo_passes_every_critical_expectation(baseline: dict[str, Any]) -> None:
