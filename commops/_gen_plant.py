@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from commops import contract
 from commops._gen_data import (
     CURRENCIES,
     MATERIALS,
@@ -112,7 +113,7 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
         "fx_rate_carried_forward",
     ),
 }
-ENTITIES = tuple(ENTITY_KINDS)
+ENTITIES = contract.entities()  # ENTITY_KINDS plants in each of them (test_generate)
 ALL_KINDS = tuple(dict.fromkeys(k for kinds in ENTITY_KINDS.values() for k in kinds))
 
 GARBAGE_TIMESTAMPS = (
@@ -158,10 +159,13 @@ BENFORD_VENDORS = (
     "金诚文化传播有限公司",
 )
 FUTURE_FROM = day_number("2030-01-01")  # far after any build date
-BENFORD_MIN_LINES = 100
+# CONTRACT §6 thresholds, as dbt_project.yml's vars set them.
+BENFORD_MIN_LINES: int = contract.var("benford_min_lines")
+BENFORD_MAD_MAX: float = contract.var("benford_mad_max")
 BIG_VENDOR_LINES = 80  # natural vendors this large are left alone by plants that move amounts
-BURST_MIN, BURST_WINDOW = 20, 60
-SHARED_MIN = 3  # shared_identity_min_members
+BURST_MIN: int = contract.var("burst_min_members")
+BURST_WINDOW: int = contract.var("burst_window_seconds")
+SHARED_MIN: int = contract.var("shared_identity_min_members")
 
 
 def plant_count(rate: float, rows: int) -> int:

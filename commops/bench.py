@@ -46,6 +46,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from commops import contract, dbt_cli
 from commops.duckdb_plugin import synthetic_salt_env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -53,8 +54,9 @@ DEFAULT_MARKDOWN = PROJECT_DIR / "docs" / "benchmark.md"
 DEFAULT_JSON = PROJECT_DIR / "docs" / "benchmark.json"
 BEGIN = "<!-- bench:begin (written by `make bench`; edit outside these markers) -->"
 END = "<!-- bench:end -->"
-ENTITIES = ("members", "spend", "loans", "repayments")
-ACTIVE_TYPES = ("post", "comment", "like", "share", "click", "view", "attend")
+#: The exports copied as they are (events are split in two parts: split_events).
+ENTITIES = tuple(entity for entity in contract.entities() if entity != "events")
+ACTIVE_TYPES: tuple[str, ...] = tuple(contract.var("active_event_types"))
 # A production run, as dbt recommends: unit tests check the SQL against fixed rows, whatever the
 # data, so they run in CI (`make test`) and not on every daily build.
 PRODUCTION_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
@@ -207,10 +209,7 @@ def lower_bound_main(argv: list[str]) -> int:
 
 def lookback_days() -> int | None:
     """var activity_lookback_days as dbt_project.yml sets it."""
-    import yaml
-
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return project.get("vars", {}).get("activity_lookback_days")
+    return contract.project_vars().get("activity_lookback_days")
 
 
 def warehouse_facts(warehouse: Path) -> dict:
@@ -249,7 +248,6 @@ def run_bench(args: argparse.Namespace) -> dict:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="commops_bench_"))
     work.mkdir(parents=True, exist_ok=True)
     python = sys.executable
-    dbt = str(Path(python).with_name("dbt"))
     temp_dir = work / "duckdb_tmp"
     temp_dir.mkdir(exist_ok=True)
     env = {
@@ -296,12 +294,15 @@ def run_bench(args: argparse.Namespace) -> dict:
         def dbt_build(name: str, folder: Path = work, raw: Path = raw_dir) -> Step:
             step = run_measured(
                 name,
-                [dbt, "build", "--exclude", "raw_*", *PRODUCTION_BUILD_ARGS,
-                 "--project-dir", str(PROJECT_DIR),
-                 "--profiles-dir", str(PROJECT_DIR), "--target-path", str(folder / "target"),
-                 "--log-path", str(folder / "logs")],
-                {**env, "RAW_DIR": str(raw),
-                 "COMMOPS_DUCKDB_PATH": str(folder / "warehouse.duckdb")},
+                dbt_cli.command(
+                    ["build", "--exclude", "raw_*", *PRODUCTION_BUILD_ARGS],
+                    target_path=folder / "target",
+                    log_path=folder / "logs",
+                ),
+                dbt_cli.environment(
+                    {**env, "RAW_DIR": str(raw),
+                     "COMMOPS_DUCKDB_PATH": str(folder / "warehouse.duckdb")}
+                ),
                 work / f"{name}.log",
             )  # fmt: skip
             step.slowest_nodes = slowest_nodes(folder / "target")

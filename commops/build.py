@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+
+from commops import dbt_cli
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_WORKING = "warehouse/build.duckdb"
@@ -60,20 +61,13 @@ def target_path() -> Path:
     return _path("DBT_TARGET_PATH", "target")
 
 
-def dbt_executable() -> str:
-    """dbt from this interpreter's environment."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def run_dbt(args: list[str], env: dict[str, str] | None = None) -> int:
     """Run dbt in the project directory with this project's profiles; return its exit code."""
-    command = [dbt_executable(), *args, "--profiles-dir", str(PROJECT_DIR)]
     full_env = {**os.environ, **(env or {})}
     full_env.setdefault("COMMOPS_DUCKDB_PATH", str(working_path()))
     Path(full_env["COMMOPS_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
     (PROJECT_DIR / "warehouse" / "tmp").mkdir(parents=True, exist_ok=True)
-    return subprocess.call(command, cwd=PROJECT_DIR, env=full_env)
+    return dbt_cli.run(args, env=full_env).returncode
 
 
 def settings(vars_yaml: str | None) -> dict:

@@ -1,7 +1,8 @@
 """Contract facts that Python shares with the dbt project, read from dbt_project.yml.
 
-The raw exports (var `raw_exports`: key, columns, required columns) and every other var are
-written once, in dbt_project.yml; the SQL reads them with `var()`, Python with this module.
+The raw exports (var `raw_exports`: key, columns, required columns), the contract models and
+their grains (var `contract_models`) and every other var are written once, in dbt_project.yml;
+the SQL reads them with `var()`, Python with this module.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -54,3 +56,31 @@ def raw_exports() -> dict[str, RawExport]:
 def entities() -> tuple[str, ...]:
     """The raw entities, in contract order."""
     return tuple(raw_exports())
+
+
+@dataclass(frozen=True)
+class ContractModel:
+    """One model of the contract: its name, grain key (empty: none) and CONTRACT section."""
+
+    name: str
+    grain: tuple[str, ...]
+    section: int
+
+
+@cache
+def contract_models() -> dict[str, ContractModel]:
+    """Every contract model by name, in contract order (var `contract_models`)."""
+    return {
+        name: ContractModel(name, tuple(spec["grain"]), int(spec["section"]))
+        for name, spec in project_vars()["contract_models"].items()
+    }
+
+
+def grains() -> dict[str, tuple[str, ...]]:
+    """Each contract model's grain key (empty: rows have no key), in contract order."""
+    return {name: model.grain for name, model in contract_models().items()}
+
+
+def var(name: str) -> Any:
+    """One var of dbt_project.yml, as written (whatever YAML it is); KeyError if it is not there."""
+    return project_vars()[name]

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,20 +40,15 @@ from pathlib import Path
 
 import duckdb
 
+from commops import contract, dbt_cli
 from commops.duckdb_plugin import synthetic_salt_env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("docs/detection.md")
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
-ENTITIES = ("members", "events", "spend", "loans", "repayments")
-KEYS = {
-    "members": "member_id",
-    "events": "event_id",
-    "spend": "spend_id",
-    "loans": "loan_id",
-    "repayments": "repayment_id",
-}
+ENTITIES = contract.entities()
+KEYS = {entity: export.key for entity, export in contract.raw_exports().items()}
 FLAG_MODELS = {
     "members": "int_member_flags",
     "events": "int_event_flags",
@@ -210,32 +203,21 @@ def build(
     work = warehouse.parent
     work.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ,
         "COMMOPS_DUCKDB_PATH": str(warehouse),
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
         "RAW_DIR": str(raw_dir),
-        "DO_NOT_TRACK": "1",
         **synthetic_salt_env(),
     }
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt) if dbt.exists() else "dbt",
-        "build",
-        "--exclude", "raw_*",
-        "--resource-type", "seed",
-        "--resource-type", "model",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(work / f"target_{warehouse.stem}"),
-        "--log-path", str(work / f"logs_{warehouse.stem}"),
-    ]  # fmt: skip
-    if variables:
-        command += ["--vars", json.dumps(variables)]
     log = warehouse.with_suffix(".dbt.log")
-    with open(log, "w", encoding="utf-8") as handle:
-        done = subprocess.run(
-            command, cwd=project_dir, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False
-        )
+    done = dbt_cli.run(
+        ["build", "--exclude", "raw_*", "--resource-type", "seed", "--resource-type", "model"],
+        env=env,
+        project_dir=project_dir,
+        target_path=work / f"target_{warehouse.stem}",
+        log_path=work / f"logs_{warehouse.stem}",
+        variables=variables,
+        output=log,
+    )
     if done.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
         raise RuntimeError(f"dbt build of {raw_dir} failed (exit {done.returncode}):\n{tail}")

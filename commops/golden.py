@@ -49,6 +49,8 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from commops.contract import grains
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The golden set lives beside the repository (``../shared/golden/expected``) unless
 #: ``COMMOPS_GOLDEN_DIR`` names another folder.
@@ -120,28 +122,19 @@ class ModelSpec:
         return self.table or self.name
 
 
-#: The 16 models of CONTRACT.md section 4 with their grain keys, and the staging row counts.
+#: How a model is compared when not only by its grain key (contract.contract_models()).
+COMPARISON: dict[str, dict[str, Any]] = {
+    "dq_checks": {"columns": ("checked_rows", "failing_rows")},
+    # No grain: its rows are compared as a multiset of these columns (raw_record is not).
+    "rejected_rows": {"key": ("entity", "record_key", "reason"), "multiset": True},
+}
+#: The contract models (commops.contract), and the staging row counts (grain: entity).
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec("dim_members", ("member_id",)),
-    ModelSpec("fct_spend", ("spend_id",)),
-    ModelSpec("fct_loans", ("loan_id",)),
-    ModelSpec("fct_revenue", ("revenue_id",)),
-    ModelSpec("mart_cost_monthly", ("month", "cost_center", "channel", "category")),
-    ModelSpec("mart_cac_monthly", ("month", "channel")),
-    ModelSpec("mart_channel_roi", ("cohort_month", "channel", "months_since_cohort")),
-    ModelSpec("fct_member_funnel", ("member_id",)),
-    ModelSpec("mart_funnel_monthly", ("cohort_month", "channel", "member_type")),
-    ModelSpec("mart_engagement_daily", ("activity_date",)),
-    ModelSpec("mart_cohort_retention", ("cohort_month", "channel", "months_since_join")),
-    ModelSpec("mart_lifecycle_monthly", ("month",)),
-    ModelSpec("mart_churn_risk", ("member_id",)),
-    ModelSpec("mart_loan_vintage", ("disbursed_month", "product", "months_on_book")),
-    ModelSpec("dq_checks", ("check_name", "entity"), columns=("checked_rows", "failing_rows")),
-    ModelSpec("rejected_rows", ("entity", "record_key", "reason"), multiset=True),
+    *(ModelSpec(**{"name": n, "key": g, **COMPARISON.get(n, {})}) for n, g in grains().items()),
     ModelSpec("staging_row_counts", ("entity",), expected_file="staging_counts.csv"),
 )
 MODELS_BY_NAME: dict[str, ModelSpec] = {m.name: m for m in MODELS}
-CONTRACT_MODELS: tuple[str, ...] = tuple(m.name for m in MODELS if m.name != "staging_row_counts")
+CONTRACT_MODELS: tuple[str, ...] = tuple(grains())
 
 
 class KnownDifference(NamedTuple):

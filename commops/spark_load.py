@@ -37,32 +37,15 @@ from typing import Any
 
 import yaml
 
+from commops import contract
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_DIR / "seeds" / "demo"
 DEFAULT_WAREHOUSE = "warehouse/spark"
-ENTITIES = ("members", "events", "spend", "loans", "repayments")
-#: The contract marts of CONTRACT §4 and the staging counts, as `schema.table`.
+ENTITIES = contract.entities()
+#: The contract marts (commops.contract) and the staging counts, as `schema.table`.
 CONTRACT_TABLES = tuple(
-    f"marts.{name}"
-    for name in (
-        "dim_members",
-        "fct_spend",
-        "fct_loans",
-        "fct_revenue",
-        "mart_cost_monthly",
-        "mart_cac_monthly",
-        "mart_channel_roi",
-        "fct_member_funnel",
-        "mart_funnel_monthly",
-        "mart_engagement_daily",
-        "mart_cohort_retention",
-        "mart_lifecycle_monthly",
-        "mart_churn_risk",
-        "mart_loan_vintage",
-        "dq_checks",
-        "rejected_rows",
-        "staging_row_counts",
-    )
+    f"marts.{name}" for name in (*contract.contract_models(), "staging_row_counts")
 )
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from commops import dbt_cli
 from commops.duckdb_plugin import synthetic_salt_env
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -64,33 +61,21 @@ def run_dbt(
     """Run `dbt <args>` against its own DuckDB file and target folder; never raises on failure."""
     work = warehouse.parent
     work.mkdir(parents=True, exist_ok=True)
-    full_env = {
-        **os.environ,
+    full_env: dict[str, str | None] = {
         "COMMOPS_DUCKDB_PATH": str(warehouse),
         "COMMOPS_TEMP_DIR": str(work / "tmp"),
-        "DO_NOT_TRACK": "1",
         # A folder of generated exports needs a salt other than the demo's public one.
         **(synthetic_salt_env() if raw_dir is not None else {}),
         **(env or {}),
+        "RAW_DIR": str(raw_dir) if raw_dir is not None else None,
     }
-    full_env.pop("RAW_DIR", None)
-    if raw_dir is not None:
-        full_env["RAW_DIR"] = str(raw_dir)
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        *args,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(work / f"target_{warehouse.stem}"),
-        "--log-path",
-        str(work / f"logs_{warehouse.stem}"),
-    ]
-    if variables:
-        command += ["--vars", json.dumps(variables)]
-    done = subprocess.run(
-        command, cwd=project_dir, env=full_env, capture_output=True, text=True, check=False
+    done = dbt_cli.run(
+        args,
+        env=full_env,
+        project_dir=project_dir,
+        target_path=work / f"target_{warehouse.stem}",
+        log_path=work / f"logs_{warehouse.stem}",
+        variables=variables,
+        capture=True,
     )
-    return DbtResult(done.returncode, done.stdout + done.stderr, warehouse)
+    return DbtResult(done.returncode, done.stdout, warehouse)

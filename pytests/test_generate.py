@@ -18,11 +18,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from commops import generate
+from commops import contract, generate
 from commops._gen_plant import ALL_KINDS, ENTITY_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTITIES = ("members", "events", "spend", "loans", "repayments")
+ENTITIES = contract.entities()
+#: The thresholds of CONTRACT §6, as dbt_project.yml sets them (the reading below is ours).
+VARS = contract.project_vars()
 
 # --- an independent reading of the contract -----------------------------------------------------
 
@@ -214,7 +216,7 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
             if value:
                 groups[value].append(r["member_id"])
         for ids in groups.values():
-            if len(ids) >= 3:
+            if len(ids) >= VARS["shared_identity_min_members"]:
                 for m in ids:
                     found[("members", m, kind)] += 1
     for m in burst_members(staged["members"]):
@@ -272,7 +274,7 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
         rate = Decimal(1) if currency == "CNY" else rates.get((currency, month(day)))
         if rate is None:  # after the seed's last month: carried forward
             rate = rates[(currency, fx_last[currency])]
-        if amount * rate >= 10_000 and not s["invoice_no"]:
+        if amount * rate >= VARS["invoice_required_over_cny"] and not s["invoice_no"]:
             found[("spend", s["spend_id"], "missing_invoice")] += 1
         if day > today:
             found[("spend", s["spend_id"], "future_date")] += 1
@@ -281,7 +283,8 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
     for rows in by_vendor.values():
         digits = [first_digit(parse_amount(s["amount"])) for s in rows]
         digits = [d for d in digits if d]
-        if len(digits) >= 100 and benford_mad(digits) > 0.015:
+        enough = len(digits) >= VARS["benford_min_lines"]
+        if enough and benford_mad(digits) > VARS["benford_mad_max"]:
             for s in rows:
                 found[("spend", s["spend_id"], "benford_vendor")] += 1
     return found
@@ -343,11 +346,12 @@ def burst_members(members: list[dict]) -> set[str]:
         if r["community_id"] and re.search(r"[ T]", r["joined_at"]):
             by_community[r["community_id"]].append((parse_ts(r["joined_at"]), r["member_id"]))
     hit = set()
+    size, window = VARS["burst_min_members"], VARS["burst_window_seconds"]
     for joins in by_community.values():
         joins.sort()
-        for i in range(len(joins) - 19):
-            if (joins[i + 19][0] - joins[i][0]).total_seconds() < 60:
-                hit.update(m for _, m in joins[i : i + 20])
+        for i in range(len(joins) - (size - 1)):
+            if (joins[i + size - 1][0] - joins[i][0]).total_seconds() < window:
+                hit.update(m for _, m in joins[i : i + size])
     return hit
 
 
@@ -427,6 +431,7 @@ def test_every_truth_key_exists_and_every_kind_is_planted(planted):
     expected = {(entity, kind) for entity, kinds in ENTITY_KINDS.items() for kind in kinds}
     assert planted_kinds == expected
     assert {kind for _, kind in planted_kinds} == set(ALL_KINDS)
+    assert tuple(ENTITY_KINDS) == ENTITIES  # every raw entity gets plants, in contract order
 
 
 def test_contract_rules_find_exactly_the_ground_truth(planted):

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from commops import golden
+from commops import contract, golden
 from commops.golden import (
     KnownDifference,
     KnownDifferenceLike,
@@ -24,7 +24,6 @@ from commops.golden import (
 )
 
 EXPECTED = golden.DEFAULT_EXPECTED_DIR
-CONTRACT = EXPECTED.parents[1] / "CONTRACT.md"
 
 pytestmark = pytest.mark.skipif(not EXPECTED.is_dir(), reason=f"golden set not found at {EXPECTED}")
 
@@ -483,22 +482,13 @@ def test_main_writes_the_report(con: duckdb.DuckDBPyConnection, tmp_path: Path) 
     assert golden.main([str(tmp_path / "nothing.duckdb"), "--report", str(report)]) == 2
 
 
-@pytest.mark.skipif(not CONTRACT.is_file(), reason="CONTRACT.md not found")
-def test_models_match_the_contract() -> None:
-    section = CONTRACT.read_text(encoding="utf-8").split("## 4.", 1)[1].split("## 5.", 1)[0]
-    words = {
-        "member": ("member_id",),
-        "spend line": ("spend_id",),
-        "loan": ("loan_id",),
-        "revenue item": ("revenue_id",),
-        "check × entity": ("check_name", "entity"),
-        "rejected raw row": ("entity", "record_key", "reason"),
-    }
-    contract: dict[str, tuple[str, ...]] = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and re.fullmatch(r"[a-z_]+", cells[0]) and cells[0] != "model":
-            contract[cells[0]] = words.get(cells[1], tuple(g.strip() for g in cells[1].split("×")))
-    ours = {m.name: m.key for m in golden.MODELS if m.name != "staging_row_counts"}
-    assert ours == contract
-    assert len(golden.CONTRACT_MODELS) == 16
+def test_models_are_the_contract_models() -> None:
+    """Every contract model (commops.contract) is compared by its grain, rejected_rows (no
+    grain) as a multiset, and the staging row counts besides."""
+    grains = contract.grains()
+    assert golden.CONTRACT_MODELS == tuple(grains)
+    assert [m.name for m in golden.MODELS] == [*grains, "staging_row_counts"]
+    for spec in golden.MODELS:
+        if spec.name in grains:
+            assert spec.multiset == (not grains[spec.name])
+            assert spec.key == (grains[spec.name] or spec.key)

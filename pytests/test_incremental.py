@@ -22,12 +22,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from commops import generate, golden
+from commops import contract, generate, golden
 from pytests.dbtrun import DbtResult, run_dbt
 
 MEMBERS = 400
 SEED = 11
-LOOKBACK_DAYS = 3  # dbt_project.yml activity_lookback_days
+LOOKBACK_DAYS: int = contract.var("activity_lookback_days")
 
 #: Every contract model (and staging_row_counts): (schema, table, grain; none = a multiset).
 CONTRACT_MODELS = [

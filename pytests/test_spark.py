@@ -32,16 +32,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from commops import golden
+from commops import contract, golden
 from pytests.dbtrun import PROJECT_DIR, DbtResult
 
 DEFAULT_JAVA_HOME = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 #: The whole Spark build (JVM start, raw load, dbt build, export) must finish within this.
 BUILD_TIMEOUT_SECONDS = 1500
-ENTITIES = ("members", "events", "spend", "loans", "repayments")
-MODELS = [spec for spec in golden.MODELS if spec.name in golden.CONTRACT_MODELS] + [
-    golden.MODELS_BY_NAME["staging_row_counts"]
-]
+ENTITIES = contract.entities()
+#: The contract models and the staging counts, as the golden comparison holds them.
+MODELS = list(golden.MODELS)
 
 
 def java_home() -> str | None:

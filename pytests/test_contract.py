@@ -1,0 +1,65 @@
+"""The contract facts Python reads (commops.contract) agree with CONTRACT.md and the dbt yml.
+
+The contract models and their grains are written once, in dbt_project.yml (var
+`contract_models`); the grain tests of the models' yml and CONTRACT.md §4 must say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from commops import contract
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONTRACT = PROJECT_DIR.parent / "shared" / "CONTRACT.md"
+#: Grains CONTRACT.md writes in words, and the key columns they mean.
+WORD_GRAINS = {
+    "member": ("member_id",),
+    "spend line": ("spend_id",),
+    "loan": ("loan_id",),
+    "revenue item": ("revenue_id",),
+    "check × entity": ("check_name", "entity"),
+    "rejected raw row": (),
+}
+
+
+def yml_grains() -> dict[str, tuple[str, ...]]:
+    """Each model's unique_combination columns, from the models' yml files."""
+    grains: dict[str, tuple[str, ...]] = {}
+    for path in sorted((PROJECT_DIR / "models").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            for test in model.get("data_tests") or []:
+                if isinstance(test, dict) and "unique_combination" in test:
+                    spec = test["unique_combination"]
+                    columns = spec.get("arguments", spec)["combination_of_columns"]
+                    grains[model["name"]] = tuple(columns)
+    return grains
+
+
+@pytest.mark.skipif(not CONTRACT.is_file(), reason="CONTRACT.md not found")
+def test_contract_models_are_the_models_of_section_4() -> None:
+    section = CONTRACT.read_text(encoding="utf-8").split("## 4.", 1)[1].split("## 5.", 1)[0]
+    written: dict[str, tuple[str, ...]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and re.fullmatch(r"[a-z_]+", cells[0]) and cells[0] != "model":
+            grain = cells[1]
+            written[cells[0]] = WORD_GRAINS.get(grain, tuple(g.strip() for g in grain.split("×")))
+    assert contract.grains() == written
+    assert list(contract.grains()) == list(written)  # contract order
+    assert {m.section for m in contract.contract_models().values()} == {4}
+
+
+def test_the_grain_tests_test_the_contract_grains() -> None:
+    tested = yml_grains()
+    for name, grain in contract.grains().items():
+        assert tested.get(name, ()) == grain, name
+
+
+def test_entities_are_the_raw_exports() -> None:
+    assert contract.entities() == ("members", "events", "spend", "loans", "repayments")
+    assert all(export.key in export.columns for export in contract.raw_exports().values())
