@@ -57,7 +57,11 @@ def test_contract_models_are_the_models_of_section_4() -> None:
 def test_the_grain_tests_test_the_contract_grains() -> None:
     tested = yml_grains()
     for name, grain in contract.grains().items():
-        assert tested.get(name, ()) == grain, name
+        if grain:
+            assert tested.get(name, ()) == grain, name
+        else:
+            # A grain in words only ("rejected raw row"): the model states its own key columns.
+            assert tested.get(name), name
 
 
 def test_entities_are_the_raw_exports() -> None:
