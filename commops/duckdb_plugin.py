@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -50,6 +51,10 @@ class Plugin(BasePlugin):
 
     def initialize(self, plugin_config: dict) -> None:
         self._preflights: dict[str, object] = {}
+        self._prepared: dict[str, dict] = {}
+        # dbt compiles models on several threads; the folder is checked and its exports
+        # converted once per run, by one of them (a conversion writes into the cache folder).
+        self._lock = threading.Lock()
 
     def _cache_dir(self) -> Path:
         """Converted exports live beside the working file, never in the export folder."""
@@ -59,9 +64,18 @@ class Plugin(BasePlugin):
     def _preflight(self, raw_dir: str):
         from commops import exports
 
-        if raw_dir not in self._preflights:
-            self._preflights[raw_dir] = exports.check_folder(raw_dir)
-        return self._preflights[raw_dir]
+        with self._lock:
+            if raw_dir not in self._preflights:
+                self._preflights[raw_dir] = exports.check_folder(raw_dir)
+            return self._preflights[raw_dir]
+
+    def _readable(self, raw_dir: str, preflight) -> dict:
+        from commops import exports
+
+        with self._lock:
+            if raw_dir not in self._prepared:
+                self._prepared[raw_dir] = exports.prepare(preflight, self._cache_dir())
+            return self._prepared[raw_dir]
 
     def raw_problems(self, raw_dir: str) -> str:
         return "\n".join(self._preflight(raw_dir).problems)
@@ -73,7 +87,7 @@ class Plugin(BasePlugin):
         if not preflight.ok:
             return json.dumps({"error": preflight.message()})
         try:
-            readable = exports.prepare(preflight, self._cache_dir())[entity]
+            readable = self._readable(raw_dir, preflight)[entity]
         except exports.ExportError as error:
             return json.dumps({"error": str(error)})
         return json.dumps(
