@@ -35,8 +35,9 @@ def yml_grains() -> dict[str, tuple[str, ...]]:
             for test in model.get("data_tests") or []:
                 if isinstance(test, dict) and "unique_combination" in test:
                     spec = test["unique_combination"]
-                    columns = spec.get("arguments", spec)["combination_of_columns"]
-                    grains[model["name"]] = tuple(columns)
+                    columns = spec.get("arguments", spec).get("combination_of_columns")
+                    if columns is not None:  # raw_export: a base model's raw columns
+                        grains[model["name"]] = tuple(columns)
     return grains
 
 

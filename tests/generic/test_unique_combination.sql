@@ -1,6 +1,13 @@
 {#- The grain test: no two rows share the values of `combination_of_columns`, and none of
-    them is null. -#}
-{% test unique_combination(model, combination_of_columns) %}
+    them is null. `raw_export` (an entity of var raw_exports) instead names every column of that
+    raw export, so a base model's grain (its raw text) is not listed again. -#}
+{% test unique_combination(model, combination_of_columns=none, raw_export=none) %}
+{%- if raw_export is not none -%}
+    {%- set combination_of_columns = [] -%}
+    {%- for name, required in commops.raw_entity_columns(raw_export)['columns'] -%}
+        {%- do combination_of_columns.append(name) -%}
+    {%- endfor -%}
+{%- endif %}
 
 with
 
