@@ -26,9 +26,10 @@ build: setup
 refresh: setup
 	$(BIN)/python -m commops.build --full-refresh
 
-## Run the Great Expectations suites against the published warehouse.
+## Run the Great Expectations suites against the working file (the published one holds the
+## marts only; the raw and staging suites read the working file).
 check: setup
-	$(BIN)/python -m commops.gx_run --warehouse warehouse/commops.duckdb
+	$(BIN)/python -m commops.gx_run --warehouse warehouse/build.duckdb
 
 ## Lint (ruff, sqlfluff) and run every test.
 test: setup lint
