@@ -1,5 +1,6 @@
 {#- One row per revenue item (CONTRACT §5): an origination fee at disbursement, interest and
-    fees at payment, of every staged loan and repayment, whatever as_of_date. -#}
+    fees at payment, of every staged loan and repayment, and the price of every staged paid
+    order (kind = its module as staged, no loan), whatever as_of_date. -#}
 with
 
 loans as (
@@ -8,6 +9,10 @@ loans as (
 
 repayments as (
     select * from {{ ref('stg_raw__repayments') }}
+),
+
+orders as (
+    select * from {{ ref('stg_raw__orders') }}
 ),
 
 origination_fees as (
@@ -58,12 +63,27 @@ fees as (
     from repayment_items
 ),
 
+-- An order's kind is its module as staged, an unknown code too.
+order_items as (
+    select
+        order_id || '|order' as revenue_id,
+        cast(null as {{ dbt.type_string() }}) as loan_id,
+        member_id,
+        order_date as revenue_date,
+        module as kind,
+        amount_cny
+    from orders
+    where status = 'paid'
+),
+
 unioned as (
     select * from origination_fees
     union all
     select * from interest
     union all
     select * from fees
+    union all
+    select * from order_items
 ),
 
 final as (
