@@ -13,6 +13,8 @@ final as (
         category,
         channel,
         campaign_id,
+        module,
+        content_id,
         vendor,
         currency,
         amount,
