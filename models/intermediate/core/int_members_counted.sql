@@ -17,6 +17,8 @@ final as (
         members.joined_date,
         members.cohort_month,
         members.channel,
+        members.campaign_id,
+        members.referrer_member_id,
         members.member_type,
         members.left_date,
         as_of.as_of_date
