@@ -1,7 +1,8 @@
 """The contract facts Python reads (commops.contract) agree with CONTRACT.md and the dbt yml.
 
 The contract models and their grains are written once, in dbt_project.yml (var
-`contract_models`); the grain tests of the models' yml and CONTRACT.md §4 must say the same.
+`contract_models`); the grain tests of the models' yml and the model tables of CONTRACT.md §4
+and §7 must say the same.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ WORD_GRAINS = {
     "spend line": ("spend_id",),
     "loan": ("loan_id",),
     "revenue item": ("revenue_id",),
+    "order": ("order_id",),
+    "ticket": ("ticket_id",),
     "check × entity": ("check_name", "entity"),
     "rejected raw row": (),
 }
@@ -41,18 +44,33 @@ def yml_grains() -> dict[str, tuple[str, ...]]:
     return grains
 
 
-@pytest.mark.skipif(not CONTRACT.is_file(), reason="CONTRACT.md not found")
-def test_contract_models_are_the_models_of_section_4() -> None:
-    section = CONTRACT.read_text(encoding="utf-8").split("## 4.", 1)[1].split("## 5.", 1)[0]
+def section_model_grains(text: str, section: int) -> dict[str, tuple[str, ...]]:
+    """The models of the `| model | grain | columns |` table of one CONTRACT.md section."""
+    body = text.split(f"\n## {section}.", 1)[1].split("\n## ", 1)[0]
     written: dict[str, tuple[str, ...]] = {}
-    for line in section.splitlines():
+    for line in body.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 3 and re.fullmatch(r"[a-z_]+", cells[0]) and cells[0] != "model":
             grain = cells[1]
             written[cells[0]] = WORD_GRAINS.get(grain, tuple(g.strip() for g in grain.split("×")))
-    assert contract.grains() == written
-    assert list(contract.grains()) == list(written)  # contract order
-    assert {m.section for m in contract.contract_models().values()} == {4}
+    return written
+
+
+@pytest.mark.skipif(not CONTRACT.is_file(), reason="CONTRACT.md not found")
+@pytest.mark.parametrize("section", [4, 7])
+def test_contract_models_are_the_models_of_their_section(section: int) -> None:
+    written = section_model_grains(CONTRACT.read_text(encoding="utf-8"), section)
+    declared = {
+        name: model.grain
+        for name, model in contract.contract_models().items()
+        if model.section == section
+    }
+    assert declared == written
+    assert list(declared) == list(written)  # contract order
+
+
+def test_contract_models_come_from_sections_4_and_7() -> None:
+    assert {m.section for m in contract.contract_models().values()} == {4, 7}
 
 
 def test_the_grain_tests_test_the_contract_grains() -> None:
