@@ -42,13 +42,20 @@ class RawExport:
     key: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
+    optional: bool = False  # an export that may be absent (CONTRACT §1): then it has no rows
 
 
 @cache
 def raw_exports() -> dict[str, RawExport]:
     """Every raw export by entity, in contract order."""
     return {
-        entity: RawExport(entity, spec["key"], tuple(spec["columns"]), tuple(spec["required"]))
+        entity: RawExport(
+            entity,
+            spec["key"],
+            tuple(spec["columns"]),
+            tuple(spec["required"]),
+            bool(spec.get("optional", False)),
+        )
         for entity, spec in project_vars()["raw_exports"].items()
     }
 

@@ -86,6 +86,8 @@ class Plugin(BasePlugin):
         preflight = self._preflight(raw_dir)
         if not preflight.ok:
             return json.dumps({"error": preflight.message()})
+        if entity not in preflight.exports:  # an optional export the folder does not have
+            return json.dumps({"kind": "absent"})
         try:
             readable = self._readable(raw_dir, preflight)[entity]
         except exports.ExportError as error:

@@ -134,7 +134,7 @@ def _check_entity(
             f"{spec.entity} is exported more than once ({named}); keep exactly one"
         ]
     if not accepted:
-        if not unread:
+        if not unread and not spec.optional:
             problems.append(
                 f"{spec.entity}: no export found; expected exactly one of {spec.entity}.csv, "
                 f"{spec.entity}.xlsx, {spec.entity}.parquet or a folder {spec.entity}/ of "

@@ -77,7 +77,7 @@ single_rows as (
         false as key_shared
     from ({{ raw_sql | indent(8) }}) as source
     left join shared_keys
-        on {{ _key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+        on {{ _key_hash('source.' ~ spec['key_group']) }} = shared_keys.shared_key_hash
     where shared_keys.shared_key_hash is null
 ),
 
@@ -91,7 +91,7 @@ shared_rows as (
         true as key_shared
     from ({{ raw_sql | indent(8) }}) as source
     inner join shared_keys
-        on {{ _key_hash('source.' ~ spec['key']) }} = shared_keys.shared_key_hash
+        on {{ _key_hash('source.' ~ spec['key_group']) }} = shared_keys.shared_key_hash
     group by
     {%- for name in names %}
         coalesce(source.{{ name }}, ''){{ ',' if not loop.last }}
@@ -117,7 +117,7 @@ select * from collapsed
 
 {#- `select key_hash, raw_rows`: how many raw rows of one export have each key hash. -#}
 {% macro _raw_key_counts(entity) -%}
-    {%- set key = commops.raw_entity_columns(entity)['key'] -%}
+    {%- set key = commops.raw_entity_columns(entity)['key_group'] -%}
     select
         {{ _key_hash(key) }} as key_hash,
         count(*) as raw_rows

@@ -1,7 +1,8 @@
 {#- The `from` expression reading one raw export from the RAW_DIR folder, every column as text,
     and the export's name for messages. Which file, its encoding and its delimiter are settled
     by commops.exports (commops/duckdb_plugin.py): UTF-8 CSV and Parquet are read in place,
-    GB18030 CSV and .xlsx from a UTF-8 copy in the cache folder beside the working file. -#}
+    GB18030 CSV and .xlsx from a UTF-8 copy in the cache folder beside the working file. `sql`
+    is none for an optional export the folder does not have. -#}
 {% macro raw_dir_relation(entity, raw_dir) %}
     {{- return(adapter.dispatch('raw_dir_relation', 'commops')(entity, raw_dir)) -}}
 {% endmacro %}
@@ -19,8 +20,10 @@
         {%- if 'error' in found -%}
             {{ exceptions.raise_compiler_error(found['error']) }}
         {%- endif -%}
-        {%- set path = found['path'] | replace("'", "''") -%}
-        {%- if found['kind'] == 'csv' -%}
+        {%- set path = found.get('path', '') | replace("'", "''") -%}
+        {%- if found['kind'] == 'absent' -%}
+            {%- do result.update({'sql': none}) -%}
+        {%- elif found['kind'] == 'csv' -%}
             {%- set delimiter = '\\t' if found['delimiter'] == '\t' else found['delimiter'] -%}
             {%- do result.update({'sql':
                 "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = e'" ~ delimiter

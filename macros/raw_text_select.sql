@@ -2,7 +2,8 @@
     names, from wherever the raw data is: RAW_DIR files (DuckDB), the `raw` schema
     (`raw_source: tables`) or the demo seeds. Column names match after trimming,
     case-insensitively; a missing required column fails naming the file or table and the
-    column; a missing optional column reads as empty; extra columns are ignored. -#}
+    column; a missing optional column reads as empty; extra columns are ignored. An optional
+    export (CONTRACT §1) that is absent, no file or no table, reads as no rows. -#}
 {% macro raw_text_select(entity) %}
     {%- set spec = commops.raw_entity_columns(entity) -%}
     {%- set raw_dir = env_var('RAW_DIR', '') | trim -%}
@@ -13,11 +14,18 @@
     {%- elif var('raw_source') == 'tables' -%}
         {%- set from_sql = source('raw', entity) -%}
         {%- set where = 'table ' ~ from_sql -%}
+        {%- if execute and spec['optional']
+            and adapter.get_relation(from_sql.database, from_sql.schema, from_sql.identifier) is none -%}
+            {%- set from_sql = none -%}
+        {%- endif -%}
     {%- elif var('raw_source') == 'seeds' -%}
         {%- set from_sql = ref('raw_' ~ entity) -%}
         {%- set where = 'seed ' ~ from_sql -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("var raw_source must be 'seeds' or 'tables', not '" ~ var('raw_source') ~ "'") }}
+    {%- endif -%}
+    {%- if from_sql is none -%}
+        {{ return(_absent_export(spec)) }}
     {%- endif -%}
     {%- set present = {} -%}
     {%- if execute -%}
@@ -39,6 +47,15 @@
         {%- endif %} as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
     from {{ from_sql }}
+{%- endmacro %}
+
+{#- An absent optional export: its named columns as text, and no rows. -#}
+{% macro _absent_export(spec) %}
+    select
+    {%- for name, required in spec['columns'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    where 1 = 0
 {%- endmacro %}
 
 {#- (name, data type) of every column of a relation or a `from` expression. -#}

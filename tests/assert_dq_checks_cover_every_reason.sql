@@ -12,13 +12,7 @@ reasons as (
         entity,
         reason
     from {{ ref('rejected_rows') }}
-    {%- for entity, model in [
-        ('members', 'int_member_flags'),
-        ('events', 'int_event_flags'),
-        ('spend', 'int_spend_flags'),
-        ('loans', 'int_loan_flags'),
-        ('repayments', 'int_repayment_flags'),
-    ] %}
+    {%- for entity, model in commops.flag_models().items() %}
         union
         select distinct
             '{{ entity }}' as entity,

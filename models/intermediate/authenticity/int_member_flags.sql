@@ -11,6 +11,10 @@ members as (
     select * from {{ ref('stg_raw__members') }}
 ),
 
+referral_rings as (
+    select * from {{ ref('int_member_referral_rings') }}
+),
+
 phone_counts as (
     select
         member_id,
@@ -106,6 +110,13 @@ left_before_join as (
     where left_at < joined_at
 ),
 
+referral_cycle as (
+    select
+        member_id,
+        'referral_cycle' as reason
+    from referral_rings
+),
+
 final as (
     select * from shared_phone
     union all
@@ -114,6 +125,8 @@ final as (
     select * from registration_burst
     union all
     select * from left_before_join
+    union all
+    select * from referral_cycle
 )
 
 select * from final

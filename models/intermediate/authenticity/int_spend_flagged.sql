@@ -23,6 +23,8 @@ final as (
         spend.category,
         coalesce(spend.channel, 'shared') as channel,
         spend.campaign_id,
+        spend.module,
+        spend.content_id,
         spend.vendor,
         spend.currency,
         spend.amount,

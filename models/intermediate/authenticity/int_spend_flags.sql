@@ -8,6 +8,10 @@ spend as (
     select * from {{ ref('stg_raw__spend') }}
 ),
 
+ad_spend_gaps as (
+    select * from {{ ref('int_ad_spend_gap_monthly') }}
+),
+
 invoice_lines as (
     -- Window partitions group nulls together: two empty vendors are the same vendor.
     select
@@ -91,6 +95,21 @@ benford_vendor as (
         on spend.vendor = benford_vendors.vendor
 ),
 
+booked_over_platform as (
+    -- The gap rounded to 9 decimals (half away from zero), so that a gap of exactly the
+    -- threshold is not above it whatever the float error of the division.
+    select
+        spend.spend_id,
+        'booked_over_platform' as reason
+    from spend
+    inner join ad_spend_gaps
+        on
+            spend.month = ad_spend_gaps.month
+            and spend.channel = ad_spend_gaps.channel
+            and spend.campaign_id = ad_spend_gaps.campaign_id
+    where round(ad_spend_gaps.spend_gap_rate, 9) > {{ var('ad_spend_gap_max') }}
+),
+
 final as (
     select * from duplicate_invoice
     union all
@@ -99,6 +118,8 @@ final as (
     select * from future_date
     union all
     select * from benford_vendor
+    union all
+    select * from booked_over_platform
 )
 
 select * from final

@@ -3,24 +3,23 @@
     this model only knows where each kind of count comes from (the seed's failing_rows_from):
     the rejected rows, the collapsed and balance counts of the staging row counts, the authenticity
     flags, or a boolean column of the staging model. -#}
-{%- set flag_ctes = [
-    ('members', 'member_flags'),
-    ('events', 'event_flags'),
-    ('spend', 'spend_flags'),
-    ('loans', 'loan_flags'),
-    ('repayments', 'repayment_flags'),
-] -%}
+{%- set flag_models = commops.flag_models() -%}
+{#- The counted checks read from a boolean column of each entity's staging model. -#}
 {%- set staging_columns = {
     'unmapped_channel': 'is_channel_unmapped',
     'unknown_code': 'has_unknown_code',
     'fx_rate_carried_forward': 'is_fx_carried_forward',
+    'csat_out_of_range': 'is_csat_out_of_range',
 } -%}
 {%- set staging_checks = [
     ('members', ['unmapped_channel', 'unknown_code']),
     ('events', ['unknown_code']),
-    ('spend', ['unmapped_channel', 'fx_rate_carried_forward']),
+    ('spend', ['unmapped_channel', 'unknown_code', 'fx_rate_carried_forward']),
     ('loans', ['unknown_code', 'fx_rate_carried_forward']),
     ('repayments', ['fx_rate_carried_forward']),
+    ('orders', ['unknown_code', 'fx_rate_carried_forward']),
+    ('tickets', ['unknown_code', 'csat_out_of_range']),
+    ('ad_stats', ['unmapped_channel', 'fx_rate_carried_forward']),
 ] -%}
 with
 
@@ -36,46 +35,18 @@ rejected as (
     select * from {{ ref('int_raw_rows_rejected') }}
 ),
 
-member_flags as (
-    select * from {{ ref('int_member_flags') }}
-),
+{% for entity, model in flag_models.items() %}
+    {{ entity }}_flags as (
+        select * from {{ ref(model) }}
+    ),
 
-event_flags as (
-    select * from {{ ref('int_event_flags') }}
-),
+{% endfor %}
+{% for entity, checks in staging_checks %}
+    staged_{{ entity }} as (
+        select * from {{ ref('stg_raw__' ~ entity) }}
+    ),
 
-spend_flags as (
-    select * from {{ ref('int_spend_flags') }}
-),
-
-loan_flags as (
-    select * from {{ ref('int_loan_flags') }}
-),
-
-repayment_flags as (
-    select * from {{ ref('int_repayment_flags') }}
-),
-
-staged_members as (
-    select * from {{ ref('stg_raw__members') }}
-),
-
-staged_events as (
-    select * from {{ ref('stg_raw__events') }}
-),
-
-staged_spend as (
-    select * from {{ ref('stg_raw__spend') }}
-),
-
-staged_loans as (
-    select * from {{ ref('stg_raw__loans') }}
-),
-
-staged_repayments as (
-    select * from {{ ref('stg_raw__repayments') }}
-),
-
+{% endfor %}
 rejected_counts as (
     select
         entity,
@@ -100,12 +71,12 @@ plumbing_counts as (
 ),
 
 flag_counts as (
-    {%- for entity, flags in flag_ctes %}
+    {%- for entity in flag_models %}
         select
             '{{ entity }}' as entity,
             reason as check_name,
             count(*) as failing_rows
-        from {{ flags }}
+        from {{ entity }}_flags
         group by reason
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}

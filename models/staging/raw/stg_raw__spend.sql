@@ -23,7 +23,10 @@ final as (
         fx_rate_to_cny,
         amount_cny,
         is_fx_carried_forward,
-        invoice_no
+        invoice_no,
+        module,
+        content_id,
+        has_unknown_code
     from screened
     where reject_reason is null
 )

@@ -149,7 +149,7 @@ final as (
         is_fx_carried_forward,
         {{ commops.is_unknown_code('product_code', 'product') }}
         or {{ commops.is_unknown_code('decision', 'decision') }}
-        or {{ commops.is_unknown_code('status', 'status') }} as has_unknown_code,
+        or {{ commops.is_unknown_code('status', 'loan_status') }} as has_unknown_code,
         raw_copies,
         reject_reason,
         {{ commops.rejected_raw_record('loans', 'reject_reason') }} as raw_record

@@ -32,7 +32,8 @@ parsed as (
         {{ commops.parse_date('spend_date_text') }} as spend_date,
         {{ commops.parse_amount('amount_text') }} as amount,
         upper(currency_text) as currency,
-        lower(cost_center_text) as cost_center
+        lower(cost_center_text) as cost_center,
+        lower(module_text) as module
     from trimmed
 ),
 
@@ -119,6 +120,9 @@ final as (
         amount * fx_rate_to_cny as amount_cny,
         is_fx_carried_forward,
         invoice_no_text as invoice_no,
+        module,
+        content_id_text as content_id,
+        {{ commops.is_unknown_code('module', 'spend_module') }} as has_unknown_code,
         raw_copies,
         reject_reason,
         {{ commops.rejected_raw_record('spend', 'reject_reason') }} as raw_record

@@ -1,0 +1,3 @@
+{{ config(materialized='view') }}
+
+{{ commops.collapsed_raw('tickets') }}
