@@ -3,7 +3,7 @@
     the module (dated on or before as_of_date). Orders and spend lines of another module code
     are in no row (dq_checks counts them as unknown_code); an order neither paid nor refunded
     is in neither count. -#}
-{%- set modules = commops._code_values('order_module') -%}
+{%- set modules = commops.code_values('order_module') -%}
 with
 
 month_spine as (
