@@ -16,10 +16,10 @@ what the warehouse found, and compares the two per entity and kind:
   ``is_csat_out_of_range`` (``csat_out_of_range``), STAGING_FLAGS.
 
 A row's key is its model's ``record_key`` column where it has one, else the export's key
-column; ad_stats has no id column and its key is ``<campaign_id>|<stat_date as YYYY-MM-DD>``
-(CONTRACT §2), as the generator writes it in the ground truth. A model or column that the
-warehouse lacks (the optional exports' models, say, before they are built) is not read: the
-report names it, and its kinds show as planted and not found.
+column (var raw_exports): ad_stats has no id column, and its key ``ad_stat_key`` is
+``<campaign_id>|<stat_date as YYYY-MM-DD>`` (CONTRACT §2), as the generator writes it in the
+ground truth. A model or column that the warehouse lacks is not read: the report names it, and
+its kinds show as planted and not found.
 
 Rows are compared as multisets of (entity, kind, record_key): a key conflict rejects every row
 of the key, and the ground truth lists each of them. true positives = rows in both, false
@@ -79,11 +79,7 @@ STAGING_FLAGS = {
     ),
     "csat_out_of_range": ("is_csat_out_of_range", ("tickets",)),
 }
-# ad_stats' key (CONTRACT §2) where its model has no record_key column
-AD_STATS_KEY_SQL = (
-    "campaign_id || '|' || coalesce(strftime(try_cast(stat_date as date), '%Y-%m-%d'),"
-    " cast(stat_date as varchar))"
-)
+
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
 
 Row = tuple[str, str, str]  # entity, kind, record_key
@@ -257,9 +253,7 @@ Columns = dict[Relation, set[str]]
 
 def key_sql(entity: str, columns: set[str]) -> str:
     """The record_key of a row of one of entity's models with these columns."""
-    if "record_key" in columns:
-        return "record_key"
-    return AD_STATS_KEY_SQL if entity == "ad_stats" else KEYS[entity]
+    return "record_key" if "record_key" in columns else KEYS[entity]
 
 
 def findings_sql(columns: Columns) -> tuple[str, list[str]]:

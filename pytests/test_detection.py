@@ -86,8 +86,8 @@ def test_report_keeps_runs_and_notes(small_run: detection.DetectionRun, tmp_path
 
 
 def test_findings_read_what_the_warehouse_has(tmp_path: Path) -> None:
-    """ad_stats rows are keyed `<campaign_id>|<stat_date>`, a model's record_key column wins,
-    and a model or column the warehouse lacks is named, not read (no dbt build needed)."""
+    """Rows are keyed by the export's key (ad_stats: ad_stat_key), a model's record_key column
+    wins, and a model or column the warehouse lacks is named, not read (no dbt build needed)."""
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         for schema in ("marts", "staging", "intermediate"):
@@ -97,12 +97,12 @@ def test_findings_read_what_the_warehouse_has(tmp_path: Path) -> None:
             " 'CMP202401-PA1|2024/1/32' as record_key, 'unparseable_date' as reason"
         )
         con.execute(
-            "create table staging.base_raw__ad_stats_screened as select 'CMP202401-PA1' as"
-            " campaign_id, date '2024-01-05' as stat_date, 3 as raw_copies"
+            "create table staging.base_raw__ad_stats_screened as select"
+            " 'CMP202401-PA1|2024-01-05' as ad_stat_key, 3 as raw_copies"
         )
         con.execute(
-            "create table intermediate.int_ad_stat_flags as select 'CMP202401-PA1' as"
-            " campaign_id, date '2024-01-06' as stat_date, 'clicks_over_impressions' as reason"
+            "create table intermediate.int_ad_stat_flags as select"
+            " 'CMP202401-PA1|2024-01-06' as ad_stat_key, 'clicks_over_impressions' as reason"
         )
         con.execute(
             "create table intermediate.int_ticket_flags as select 'T1' as ticket_id,"
