@@ -3,7 +3,8 @@
 Numbers only, as in `commops._gen_data`, and nothing wrong on purpose: orders and tickets of
 members fall inside their membership, ticket timestamps are ordered (opened, first response,
 resolved), clicks never exceed impressions, each campaign day is reported once, and the ad
-platforms report about what the spend export books for each campaign month (within 2.5 %).
+platforms report about what the spend export books for each campaign month (within half of var
+ad_spend_gap_max).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from commops import contract
 from commops._gen_data import (
     AD_CHANNELS,
     CHANNELS,
@@ -170,10 +172,12 @@ TOPIC_WEIGHTS = (
     np.array([0.60, 0.0, 0.10, 0.0, 0.30]),  # non-members
 )
 FIRST_RESPONSE_MEDIAN_MINUTES = np.array([3.0, 20.0, 240.0, 45.0, 60.0])  # by contact channel
-CSAT_WEIGHTS = (
+CSAT_WEIGHTS = (  # of five levels from csat_min to csat_max
     np.array([0.04, 0.06, 0.15, 0.33, 0.42]),  # resolved within 48 h
     np.array([0.20, 0.20, 0.25, 0.20, 0.15]),  # slower
 )
+CSAT_MIN: int = contract.var("csat_min")
+CSAT_MAX: int = contract.var("csat_max")
 
 
 @dataclass
@@ -239,7 +243,8 @@ def make_tickets(
     csat = np.full(n, NA, dtype=np.int64)
     for s, weights in enumerate(CSAT_WEIGHTS):
         sel = (resolved != NA) & (slow == bool(s)) & (rng.random(n) < 0.45)
-        csat[sel] = rng.choice(5, size=int(sel.sum()), p=weights) + 1
+        level = rng.choice(5, size=int(sel.sum()), p=weights)
+        csat[sel] = CSAT_MIN + np.round(level * (CSAT_MAX - CSAT_MIN) / 4).astype(np.int64)
     return Tickets(
         member=member,
         opened=opened,
@@ -257,8 +262,11 @@ def make_tickets(
 # by AD_CHANNELS: CNY per 1,000 impressions and click-through rate
 CPM_CNY = np.array([25.0, 200.0, 40.0])
 CTR = np.array([0.008, 0.006, 0.012])
-CLEAN_BOOKED_RATIO = (0.975, 1.025)  # booked / delivered of a clean campaign month
-OVER_BOOKED_RATIO = (1.10, 1.50)  # of a campaign month planted booked_over_platform
+# booked / delivered of a campaign month: within half the gap a clean one may have, and from
+# twice to ten times that gap over where booked_over_platform is planted
+AD_SPEND_GAP_MAX: float = contract.var("ad_spend_gap_max")
+CLEAN_BOOKED_RATIO = (1 - AD_SPEND_GAP_MAX / 2, 1 + AD_SPEND_GAP_MAX / 2)
+OVER_BOOKED_RATIO = (1 + 2 * AD_SPEND_GAP_MAX, 1 + 10 * AD_SPEND_GAP_MAX)
 
 
 @dataclass

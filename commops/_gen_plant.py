@@ -37,7 +37,7 @@ from commops._gen_data import (
     month_of_days,
     time_of_day,
 )
-from commops._gen_ops import AdStats, Orders, Tickets
+from commops._gen_ops import CSAT_MAX, CSAT_MIN, AdStats, Orders, Tickets
 from commops._gen_text import (
     DAY,
     NA,
@@ -208,7 +208,8 @@ UNKNOWN_ORDER_MODULES = ("referral", "vip_club", "live_stream")  # referral: a s
 UNKNOWN_ORDER_STATUSES = ("cancelled", "pending", "退款中")
 UNKNOWN_CONTACT_CHANNELS = ("sms", "telegram", "walk_in")
 UNKNOWN_TOPICS = ("refund", "billing", "fraud")
-CSAT_OUT_OF_RANGE = ("0", "6", "10", "-1")  # integers: read as empty and counted
+# integers outside csat_min..csat_max: read as empty and counted (0, 6, 10, -1 for 1..5)
+CSAT_OUT_OF_RANGE = tuple(str(v) for v in (CSAT_MIN - 1, CSAT_MAX + 1, 2 * CSAT_MAX, CSAT_MIN - 2))
 GARBAGE_CSAT = ("五星", "4.5", "good", "5分")
 GARBAGE_COUNTS = ("1.2万", "12k", "约3000", "1,2")
 RING_SIZES = (1, 2, 3)  # referral rings: a self-referral, a pair, a triangle

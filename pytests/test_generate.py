@@ -101,7 +101,8 @@ CODES = {
         "topic": ("loan_question", "repayment", "complaint", "account", "other"),
     },
 }
-AD_SPEND_GAP_MAX = Decimal("0.05")  # CONTRACT §6 booked_over_platform (var ad_spend_gap_max)
+AD_SPEND_GAP_MAX = Decimal(str(VARS["ad_spend_gap_max"]))  # CONTRACT §6 booked_over_platform
+CSAT_RANGE = range(VARS["csat_min"], VARS["csat_max"] + 1)  # CONTRACT §2 csat 1-5
 BENFORD = [log10(1 + 1 / d) for d in range(1, 10)]
 
 
@@ -236,7 +237,7 @@ def stage(export: dict[str, list[dict]]) -> tuple[Counter, dict[str, list[dict]]
             if entity in ("members", "spend", "ad_stats") and label:
                 if label.lower() not in channels:
                     found[(entity, key, "unmapped_channel")] += 1
-            if entity == "tickets" and row["csat"] and not 1 <= as_int(row["csat"]) <= 5:
+            if entity == "tickets" and row["csat"] and as_int(row["csat"]) not in CSAT_RANGE:
                 found[(entity, key, "csat_out_of_range")] += 1
     return found, staged
 
@@ -733,7 +734,7 @@ def test_tickets_shape(clean_export):
     assert 0.8 < within < 1  # mostly within 48 h, with a tail
     csat = [t["csat"] for t in tickets]
     assert 0.3 < csat.count("") / len(csat) < 0.9
-    assert {c for c in csat if c} == {"1", "2", "3", "4", "5"}
+    assert {int(c) for c in csat if c} == set(CSAT_RANGE)
 
 
 def test_spend_modules_and_content(clean_export):
