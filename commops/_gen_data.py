@@ -3,7 +3,9 @@
 Nothing here is wrong on purpose; `commops._gen_plant` plants the problems. Every choice keeps
 clean data clear of the CONTRACT §6 flags: unique phones and devices, no burst of joins, events
 inside membership, consistent loan sequences, invoices on large spend lines, Benford-shaped
-vendor amounts, dates up to --end, foreign currencies only in months the FX seed covers.
+vendor amounts, dates up to --end, foreign currencies only in months the FX seed covers, an
+acyclic referral graph (each referrer joined earlier). The optional exports (orders, tickets,
+ad_stats) are in `commops._gen_ops`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ STATUSES = ("open", "repaid", "overdue", "defaulted")
 OPEN, REPAID, OVERDUE, DEFAULTED = range(4)
 CURRENCIES = ("CNY", "USD", "HKD", "EUR")
 COST_CENTERS = ("community", "customer_service")
+# Spend's module codes (CONTRACT §2); orders use the first four (referral is a spend module only).
+MODULES = ("membership", "paid_content", "social_commerce", "training", "referral")
+# Channels whose campaigns run on ad platforms that report daily delivery (ad_stats).
+AD_CHANNELS = ("weibo", "linkedin", "paid_ads")
 CATEGORIES = ("labor", "materials", "promotion", "technology")
 LABOR, MATERIALS, PROMOTION, TECHNOLOGY = range(4)
 
@@ -393,6 +399,11 @@ def device_text(numbers: np.ndarray, lower: np.ndarray) -> np.ndarray:
 # --- events ------------------------------------------------------------------------------------
 
 
+def content_count(members: int) -> int:
+    """Content items (articles, courses, live sessions) CT000000...: events and spend use them."""
+    return max(200, members // 5)
+
+
 def event_counts(
     rng: np.random.Generator, mem: Members, active: np.ndarray, end_secs: int
 ) -> np.ndarray:
@@ -433,8 +444,7 @@ def make_event_chunk(
     packed = np.sort(((member - lo) << 40) | offset)
     occurred = joined + (packed & ((1 << 40) - 1))
     event_type = rng.choice(len(EVENT_TYPES), size=total, p=EVENT_TYPE_WEIGHTS).astype(np.int8)
-    n_content = max(200, mem.n // 5)
-    content = rng.integers(0, n_content, size=total)
+    content = rng.integers(0, content_count(mem.n), size=total)
     content[event_type == EVENT_TYPES.index("login")] = -1
     return EventChunk(
         member=member,
@@ -704,6 +714,16 @@ VENDORS: tuple[tuple[str, int, int, tuple[str, ...], tuple[int, int], float, str
     ("企业微信", TECHNOLOGY, 0, ("wechat_group", ""), (2, 4), 2.0, "c"),
     ("飞书", TECHNOLOGY, 0, ("",), (2, 4), 1.5, "cs"),
     ("有赞", TECHNOLOGY, 0, ("official_account", ""), (2, 4), 1.0, "c"),
+    ("小鹅通", TECHNOLOGY, 0, ("", "official_account"), (2, 4), 1.0, "c"),
+    (
+        "杭州知识工场文化传媒有限公司",
+        LABOR,
+        0,
+        ("official_account", "wechat_group", ""),
+        (2, 5),
+        1.5,
+        "c",
+    ),
     ("Zoom Video Communications", TECHNOLOGY, 1, ("",), (1, 4), 1.0, "cs"),
     ("Salesforce.com Singapore", TECHNOLOGY, 1, ("",), (2, 5), 0.7, "c"),
     ("SAP Ireland Ltd.", TECHNOLOGY, 3, ("",), (3, 5), 0.4, "s"),
@@ -712,6 +732,22 @@ VENDORS: tuple[tuple[str, int, int, tuple[str, ...], tuple[int, int], float, str
     ("Zendesk APAC", TECHNOLOGY, 1, ("",), (2, 4), 0.8, "s"),
 )
 CATEGORY_BY_CENTER = (np.array([0.20, 0.25, 0.40, 0.15]), np.array([0.55, 0.10, 0.0, 0.35]))
+# The ad platforms: their lines on an ad channel carry the campaign the platform reports on.
+AD_PLATFORMS = ("巨量引擎", "腾讯广告", "微博广告", "百度营销", "LinkedIn Singapore Pte. Ltd.")
+# vendor -> (module its lines pay for, share of its lines with it, share with a content item):
+# paid-content hosting and writing, the social-commerce shop, training venues and webinars,
+# member benefits. Referral gifts (推荐有礼) are the materials lines of channel referral.
+VENDOR_MODULES: dict[str, tuple[str, float, float]] = {
+    "小鹅通": ("paid_content", 0.9, 0.6),
+    "杭州知识工场文化传媒有限公司": ("paid_content", 0.35, 1.0),
+    "北京知行公关顾问有限公司": ("", 0.0, 0.3),
+    "杭州群享社群运营有限公司": ("membership", 0.15, 0.25),
+    "有赞": ("social_commerce", 0.9, 0.0),
+    "上海蓝鲸会展服务有限公司": ("training", 0.3, 0.3),
+    "Zoom Video Communications": ("training", 0.5, 0.0),
+    "企业微信": ("membership", 0.2, 0.0),
+}
+REFERRAL_GIFT_SHARE = 0.85
 BENFORD = np.log10(1 + 1 / np.arange(1, 10))
 
 
@@ -730,6 +766,9 @@ class Spend:
     invoice: np.ndarray
     amount_separators: np.ndarray
     amount_whole: np.ndarray
+    channel: np.ndarray  # index into CHANNELS, -1 = shared
+    module: np.ndarray  # index into MODULES, -1 = empty
+    content: np.ndarray  # content number, -1 = empty
     shift: int  # decades every vendor's amounts moved by
 
     @property
@@ -779,6 +818,27 @@ def invoice_number(serial: int, yyyymm: str, vendor: str, currency: int) -> str:
     return f"INV-{yyyymm.replace('-', '')}-{serial:06d}"
 
 
+def joined_campaigns(
+    rng: np.random.Generator, campaigns: np.ndarray, member_campaigns: np.ndarray
+) -> np.ndarray:
+    """Each campaign id replaced by one members joined through in its month and channel (as
+    often as they did), where there is one: spend goes to the campaigns that brought members."""
+    ids, counts = np.unique(
+        member_campaigns[member_campaigns != ""].astype(str), return_counts=True
+    )
+    by_slot: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for slot in np.unique([c[:-1] for c in ids.tolist()]).tolist() if len(ids) else []:
+        sel = np.char.startswith(ids, slot)
+        by_slot[slot] = (ids[sel], counts[sel].cumsum())
+    out = campaigns.copy()
+    draw = rng.random(len(campaigns))
+    for i, campaign in enumerate(campaigns.tolist()):
+        if campaign and campaign[:-1] in by_slot:
+            choices, cum = by_slot[campaign[:-1]]
+            out[i] = choices[int(np.searchsorted(cum, draw[i] * cum[-1], side="right"))]
+    return out
+
+
 def shifted(decades: tuple[int, int], shift: int) -> tuple[int, int]:
     lo = max(decades[0] + shift, 0)
     return lo, max(decades[1] + shift, lo + 1)
@@ -791,6 +851,8 @@ def make_spend(
     end_day: int,
     ref: Reference,
     target_cny: float,
+    n_content: int,
+    member_campaigns: np.ndarray,
 ) -> Spend:
     days = np.arange(start_day, end_day + 1, dtype=np.int64)
     growth = 1.0 + (days - start_day) / max(len(days), 1)
@@ -844,11 +906,16 @@ def make_spend(
     campaign = np.full(n, "", dtype=object)
     promo = np.flatnonzero(tagged & np.isin(category, [MATERIALS, PROMOTION]))
     campaign[promo] = campaign_ids(rng, channel[promo].astype(np.int8), months[promo], 0.7)
+    campaign[promo] = joined_campaigns(rng, campaign[promo], member_campaigns)
+    vendor_name = np.array([VENDORS[v][0] for v in vendor_idx], dtype=object)
+    # On an ad channel only the ad platforms' lines name a campaign (the one they report on).
+    on_ads = np.isin(channel, [CHANNELS.index(c) for c in AD_CHANNELS])
+    campaign[on_ads & ~np.isin(vendor_name, AD_PLATFORMS)] = ""
+    module, content = spend_modules(rng, vendor_name, category, channel, n_content)
 
     cny = np.abs(amount) / 100 * ref.rate(currency, months)
     has_invoice = (cny >= 5_000) | (rng.random(n) < 0.6)
     invoice = np.full(n, "", dtype=object)
-    vendor_name = np.array([VENDORS[v][0] for v in vendor_idx], dtype=object)
     yyyymm = months.astype("datetime64[M]").astype(str)
     for i in np.flatnonzero(has_invoice):
         invoice[i] = invoice_number(i, yyyymm[i], vendor_name[i], int(currency[i]))
@@ -866,7 +933,74 @@ def make_spend(
         invoice=invoice,
         amount_separators=rng.random(n) < 0.3,
         amount_whole=rng.random(n) < 0.5,
+        channel=channel,
+        module=module,
+        content=content,
         shift=shift,
+    )
+
+
+def spend_modules(
+    rng: np.random.Generator,
+    vendor: np.ndarray,
+    category: np.ndarray,
+    channel: np.ndarray,
+    n_content: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Module (index into MODULES, -1 = none) and content item (-1 = none) of each line."""
+    n = len(vendor)
+    module = np.full(n, -1, dtype=np.int8)
+    content = np.full(n, -1, dtype=np.int64)
+    u, v = rng.random(n), rng.random(n)
+    for name, (code, share, content_share) in VENDOR_MODULES.items():
+        of_vendor = vendor == name
+        if code:
+            module[of_vendor & (u < share)] = MODULES.index(code)
+        content[of_vendor & (v < content_share)] = 0
+    gift = (category == MATERIALS) & (channel == CHANNELS.index("referral"))
+    module[gift & (u < REFERRAL_GIFT_SHARE)] = MODULES.index("referral")
+    member_gift = (vendor == "京东企业购") & (channel == CHANNELS.index("wechat_group"))
+    module[member_gift & (u < 0.4)] = MODULES.index("membership")
+    has = content == 0
+    content[has] = rng.integers(0, n_content, size=int(has.sum()))
+    return module, content
+
+
+@dataclass
+class AdGroups:
+    """Campaign months of the ad channels with booked spend: what the platforms report on."""
+
+    line: np.ndarray  # spend line -> group, -1 = none
+    campaign: np.ndarray  # campaign id (it names its month and channel)
+    month: np.ndarray  # months since 1970-01
+    channel: np.ndarray  # index into CHANNELS
+    booked_cny: np.ndarray  # the group's booked spend in CNY (positive)
+
+    @property
+    def n(self) -> int:
+        return len(self.campaign)
+
+
+def ad_groups(spend: Spend, ref: Reference) -> AdGroups:
+    """Natural spend lines of the ad channels with a campaign, by campaign month (> 0 CNY)."""
+    on_ads = np.isin(spend.channel, [CHANNELS.index(c) for c in AD_CHANNELS])
+    lines = np.flatnonzero(on_ads & (spend.campaign != ""))
+    months = month_of_days(spend.day[lines])
+    campaign, first, inverse = np.unique(
+        spend.campaign[lines].astype(str), return_index=True, return_inverse=True
+    )
+    cny = spend.amount[lines] / 100 * ref.rate(spend.currency[lines], months)
+    booked = np.bincount(inverse, weights=cny, minlength=len(campaign))
+    keep = booked > 0
+    number = np.cumsum(keep) - 1
+    line = np.full(spend.n, -1, dtype=np.int64)
+    line[lines] = np.where(keep[inverse], number[inverse], -1)
+    return AdGroups(
+        line=line,
+        campaign=campaign[keep].astype(object),
+        month=months[first][keep],
+        channel=spend.channel[lines][first][keep],
+        booked_cny=booked[keep],
     )
 
 

@@ -2,7 +2,11 @@
 
 Every plant is chosen on rows no other plant touches, so that each planted row trips exactly its
 own rule: rejected members and loans have no events, loans or repayments that would become
-orphans; a moved timestamp stays inside the FX seed; Benford-shaped vendors keep their shape.
+orphans; a moved timestamp stays inside the FX seed; Benford-shaped vendors keep their shape;
+an ad_stats row rejected or moved to channel unknown leaves its campaign month's delivery to
+the month's other days, and no spend plant adds booked spend to an ad campaign month, so that
+only the planted campaign months are booked over the platform's delivery; a referral ring's
+members are flagged, the chains planted into it are not.
 Plants happen in two steps: `plan_*` picks the rows and changes numbers (times, amounts) before
 the text is written, `apply_*` changes the text and inserts the extra rows.
 """
@@ -20,6 +24,7 @@ from commops._gen_data import (
     CURRENCIES,
     MATERIALS,
     PROMOTION,
+    AdGroups,
     Loans,
     Members,
     Reference,
@@ -32,7 +37,17 @@ from commops._gen_data import (
     month_of_days,
     time_of_day,
 )
-from commops._gen_text import DAY, NA, TS_DATE, TS_SPACE, Table, amount_text, pick_date_styles
+from commops._gen_ops import CSAT_MAX, CSAT_MIN, AdStats, Orders, Tickets
+from commops._gen_text import (
+    DAY,
+    NA,
+    TS_DATE,
+    TS_SPACE,
+    Table,
+    amount_text,
+    date_text,
+    pick_date_styles,
+)
 
 REJECT_KINDS = (
     "missing_required",
@@ -58,6 +73,7 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
         "shared_device",
         "registration_burst",
         "left_before_join",
+        "referral_cycle",
     ),
     "events": (
         "missing_required",
@@ -84,6 +100,8 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
         "missing_invoice",
         "future_date",
         "benford_vendor",
+        "unknown_code",
+        "booked_over_platform",
     ),
     "loans": (
         "missing_required",
@@ -111,6 +129,40 @@ ENTITY_KINDS: dict[str, tuple[str, ...]] = {
         "collapsed_duplicate",
         "unknown_loan",
         "fx_rate_carried_forward",
+    ),
+    "orders": (
+        "missing_required",
+        "unparseable_timestamp",
+        "unparseable_amount",
+        "unknown_currency",
+        "missing_fx_rate",
+        "duplicate_key_conflict",
+        "collapsed_duplicate",
+        "unknown_code",
+        "unknown_member",
+    ),
+    "tickets": (
+        "missing_required",
+        "unparseable_timestamp",
+        "unparseable_amount",
+        "duplicate_key_conflict",
+        "collapsed_duplicate",
+        "unknown_code",
+        "csat_out_of_range",
+        "response_before_opened",
+        "resolved_before_opened",
+        "unknown_member",
+    ),
+    "ad_stats": (
+        "missing_required",
+        "unparseable_date",
+        "unparseable_amount",
+        "unknown_currency",
+        "missing_fx_rate",
+        "duplicate_key_conflict",
+        "collapsed_duplicate",
+        "unmapped_channel",
+        "clicks_over_impressions",
     ),
 }
 ENTITIES = contract.entities()  # ENTITY_KINDS plants in each of them (test_generate)
@@ -151,6 +203,16 @@ UNKNOWN_MEMBER_TYPES = ("startup", "government", "other")
 UNKNOWN_TIERS = ("vip", "gold", "trial")
 UNKNOWN_EVENT_TYPES = ("react", "download", "signup", "Vote")
 UNKNOWN_PRODUCTS = ("supply_chain", "consumer_loan", "mortgage")
+UNKNOWN_SPEND_MODULES = ("advertising", "events", "会员")
+UNKNOWN_ORDER_MODULES = ("referral", "vip_club", "live_stream")  # referral: a spend module only
+UNKNOWN_ORDER_STATUSES = ("cancelled", "pending", "退款中")
+UNKNOWN_CONTACT_CHANNELS = ("sms", "telegram", "walk_in")
+UNKNOWN_TOPICS = ("refund", "billing", "fraud")
+# integers outside csat_min..csat_max: read as empty and counted (0, 6, 10, -1 for 1..5)
+CSAT_OUT_OF_RANGE = tuple(str(v) for v in (CSAT_MIN - 1, CSAT_MAX + 1, 2 * CSAT_MAX, CSAT_MIN - 2))
+GARBAGE_CSAT = ("五星", "4.5", "good", "5分")
+GARBAGE_COUNTS = ("1.2万", "12k", "约3000", "1,2")
+RING_SIZES = (1, 2, 3)  # referral rings: a self-referral, a pair, a triangle
 BENFORD_VENDORS = (
     "鑫源商贸有限公司",
     "恒达广告传媒有限公司",
@@ -281,6 +343,8 @@ def plan_members(
                     break
                 groups[kind].append(members)
             plan[kind] = np.sort(np.concatenate([np.zeros(0, np.int64), *groups[kind]]))
+        elif kind == "referral_cycle":
+            plan[kind] = _plant_referral_rings(rng, mem, pick, k)
         else:
             plan[kind] = pick.take(k, what=kind)
 
@@ -305,6 +369,30 @@ def plan_members(
         if kind in REJECT_KINDS or kind == "left_before_join":
             inactive[plan.get(kind, [])] = True
     return MemberPlan(kinds=plan, inactive=inactive, planted=~pick.free)
+
+
+def _plant_referral_rings(
+    rng: np.random.Generator, mem: Members, pick: Picker, k: int
+) -> np.ndarray:
+    """Rings of 1, 2 and 3 members referring each other, at least one of each size, k or more
+    members in all; each ring gets a chain of 1 or 2 members running into it (not flagged).
+    Returns the ring members."""
+    sizes: list[int] = []
+    while sum(sizes) < max(k, sum(RING_SIZES)):
+        sizes.append(RING_SIZES[len(sizes) % len(RING_SIZES)])
+    rings = []
+    for r, size in enumerate(sizes):
+        ring = pick.take(size, what="referral_cycle")
+        chain = pick.take(1 + r % 2, what="a referral chain")
+        if len(ring) < size or not len(chain):
+            pick.free[np.concatenate([ring, chain])] = True
+            break
+        ring = rng.permutation(ring)
+        mem.referrer[ring] = np.roll(ring, -1)  # each refers the next; a ring of one itself
+        mem.referrer[chain[0]] = ring[0]
+        mem.referrer[chain[1:]] = chain[:-1]
+        rings.append(ring)
+    return np.sort(np.concatenate([np.zeros(0, np.int64), *rings]))
 
 
 def _plant_burst(
@@ -669,33 +757,42 @@ def apply_repayments(
 def plan_spend(
     rng: np.random.Generator,
     spend: Spend,
+    groups: AdGroups,
     kinds: set[str],
     rate: float,
     end_day: int,
     ref: Reference,
 ) -> dict[str, np.ndarray]:
-    """Pick natural lines and change their numbers; Benford vendors are appended to `spend`."""
+    """Pick natural lines and change their numbers; Benford vendors are appended to `spend`.
+
+    A plant may take lines out of an ad campaign month (rejected, moved to another date) but
+    never adds booked spend to one: no line of one is copied (duplicate_invoice) or moved to
+    channel `unknown`, where a planted ad_stats row of the campaign may be.
+    """
     n = spend.n
     k = plant_count(rate, n)
     names, counts = np.unique(spend.vendor, return_counts=True)
     size = dict(zip(names.tolist(), counts.tolist(), strict=True))
     lines_of = np.array([size[v] for v in spend.vendor.tolist()])
     small = (spend.vendor == "") | (lines_of < BIG_VENDOR_LINES)
+    outside_ads = groups.line < 0
     pick = Picker(rng, n)
     plan: dict[str, np.ndarray] = {}
+    if "booked_over_platform" in kinds:
+        plan["booked_over_platform"] = _pick_over_booked(pick, groups, k)
     for kind in ENTITY_KINDS["spend"]:
-        if kind not in kinds or kind == "benford_vendor":
+        if kind not in kinds or kind in ("benford_vendor", "booked_over_platform"):
             continue
         if kind in REJECT_KINDS:
             eligible = small  # removing lines must not bend a big vendor's digits
         elif kind == "duplicate_invoice":
-            eligible = small & (spend.invoice != "")
+            eligible = small & (spend.invoice != "") & outside_ads
         elif kind == "missing_invoice":
             eligible = None
         elif kind == "future_date":
             eligible = spend.currency == 0  # a 2030 date in USD would also carry a rate forward
         elif kind == "unmapped_channel":
-            eligible = spend.channel_label != ""
+            eligible = (spend.channel_label != "") & outside_ads
         else:
             eligible = None
         if kind == "missing_invoice":
@@ -720,6 +817,22 @@ def plan_spend(
     if "benford_vendor" in kinds:
         plan["benford_vendor"] = _append_benford_vendors(rng, spend, k, end_day, ref)
     return plan
+
+
+def _pick_over_booked(pick: Picker, groups: AdGroups, k: int) -> np.ndarray:
+    """Every line of random ad campaign months, k lines or more (at least one month)."""
+    if not groups.n:
+        warn("no ad campaign month can take booked_over_platform")
+        return np.zeros(0, dtype=np.int64)
+    lines = np.bincount(groups.line[groups.line >= 0], minlength=groups.n)
+    chosen: list[int] = []
+    for g in pick.rng.permutation(groups.n).tolist():
+        chosen.append(g)
+        if lines[chosen].sum() >= k:
+            break
+    rows = np.flatnonzero(np.isin(groups.line, chosen))
+    pick.free[rows] = False
+    return rows
 
 
 def _pick_missing_invoice(
@@ -797,6 +910,9 @@ def _append_benford_vendors(
         "invoice": invoice,
         "amount_separators": rng.random(total) < 0.3,
         "amount_whole": rng.random(total) < 0.5,
+        "channel": channel.astype(np.int64),
+        "module": np.full(total, -1, dtype=np.int8),
+        "content": np.full(total, -1, dtype=np.int64),
     }
     for name, values in parts.items():
         setattr(spend, name, np.concatenate([getattr(spend, name), values]))
@@ -841,6 +957,9 @@ def apply_spend(
         rows = plan["unmapped_channel"]
         labels = known(UNMAPPED_CHANNELS, ref.mapped_channel_labels)
         set_text(table, "channel", rows, cycle(labels, len(rows)))
+    if "unknown_code" in plan:
+        rows = plan["unknown_code"]
+        set_text(table, "module", rows, cycle(UNKNOWN_SPEND_MODULES, len(rows)))
 
     n_rows = len(ids)
     if "duplicate_invoice" in plan:
@@ -869,3 +988,223 @@ def _duplicates_spend(
     conflict = plan.get("duplicate_key_conflict", np.array([], dtype=np.int64))
     amounts = iter([new_amount[r] for r in conflict.tolist()])
     return _duplicates(table, "spend", plan, truth, "amount", lambda _v: next(amounts))
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+
+def plan_orders(
+    rng: np.random.Generator, orders: Orders, kinds: set[str], rate: float, ref: Reference
+) -> dict[str, np.ndarray]:
+    k = plant_count(rate, orders.n)
+    pick = Picker(rng, orders.n)
+    plan = {
+        kind: pick.take(k, what=f"orders {kind}")
+        for kind in ENTITY_KINDS["orders"]
+        if kind in kinds
+    }
+    if "missing_fx_rate" in plan:
+        rows = plan["missing_fx_rate"]
+        orders.currency[rows] = CURRENCIES.index("USD")
+        orders.ordered[rows] = _days_before_fx(rng, ref, len(rows)) * DAY + time_of_day(
+            rng, len(rows)
+        )
+    return plan
+
+
+def _days_before_fx(rng: np.random.Generator, ref: Reference, count: int) -> np.ndarray:
+    """Days of the six months before the FX seed's first USD month."""
+    month = ref.fx_first["USD"] - 1 - rng.integers(0, 6, size=count)
+    return month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + rng.integers(
+        0, 28, size=count
+    )
+
+
+def apply_orders(
+    table: Table, plan: dict[str, np.ndarray], member_width: int, truth: Truth
+) -> Table:
+    ids = table["order_id"]
+    for kind, rows in plan.items():
+        if kind not in ("duplicate_key_conflict", "collapsed_duplicate"):
+            truth.add("orders", ids[rows], kind)
+    if "missing_required" in plan:
+        columns = ("member_id", "ordered_at", "module", "amount", "currency")
+        for column, rows in zip(columns, spread(plan["missing_required"], 5), strict=True):
+            set_text(table, column, rows, [""] * len(rows))
+    if "unparseable_timestamp" in plan:
+        rows = plan["unparseable_timestamp"]
+        set_text(table, "ordered_at", rows, cycle(GARBAGE_TIMESTAMPS, len(rows)))
+    if "unparseable_amount" in plan:
+        rows = plan["unparseable_amount"]
+        set_text(table, "amount", rows, cycle(GARBAGE_AMOUNTS, len(rows)))
+    if "unknown_currency" in plan:
+        rows = plan["unknown_currency"]
+        set_text(table, "currency", rows, cycle(UNKNOWN_CURRENCIES, len(rows)))
+    if "unknown_code" in plan:
+        a, b = spread(plan["unknown_code"], 2)
+        set_text(table, "module", a, cycle(UNKNOWN_ORDER_MODULES, len(a)))
+        set_text(table, "status", b, cycle(UNKNOWN_ORDER_STATUSES, len(b)))
+    if "unknown_member" in plan:
+        rows = plan["unknown_member"]
+        set_text(table, "member_id", rows, unknown_ids("M", member_width, 2_000_000, len(rows)))
+    return _duplicates(table, "orders", plan, truth, "amount", _other_amount)
+
+
+# --- tickets -----------------------------------------------------------------------------------
+
+
+def plan_tickets(
+    rng: np.random.Generator, tickets: Tickets, kinds: set[str], rate: float
+) -> dict[str, np.ndarray]:
+    k = plant_count(rate, tickets.n)
+    pick = Picker(rng, tickets.n)
+    plan: dict[str, np.ndarray] = {}
+    for kind in ENTITY_KINDS["tickets"]:
+        if kind not in kinds:
+            continue
+        if kind == "response_before_opened":
+            eligible = tickets.first_response != NA
+        elif kind == "resolved_before_opened":
+            eligible = tickets.resolved != NA
+        else:
+            eligible = None
+        plan[kind] = pick.take(k, eligible, f"tickets {kind}")
+    if "response_before_opened" in plan:
+        rows = plan["response_before_opened"]
+        back = 60 + (rng.random(len(rows)) * 3 * 3600).astype(np.int64)
+        tickets.first_response[rows] = tickets.opened[rows] - back
+    if "resolved_before_opened" in plan:
+        rows = plan["resolved_before_opened"]
+        back = 3600 + (rng.random(len(rows)) * 3 * DAY).astype(np.int64)
+        tickets.resolved[rows] = tickets.opened[rows] - back
+    return plan
+
+
+def apply_tickets(
+    table: Table, plan: dict[str, np.ndarray], member_width: int, truth: Truth
+) -> Table:
+    ids = table["ticket_id"]
+    for kind, rows in plan.items():
+        if kind not in ("duplicate_key_conflict", "collapsed_duplicate"):
+            truth.add("tickets", ids[rows], kind)
+    if "missing_required" in plan:
+        rows = plan["missing_required"]
+        set_text(table, "opened_at", rows, [""] * len(rows))
+    if "unparseable_timestamp" in plan:
+        columns = ("opened_at", "first_response_at", "resolved_at")
+        for column, rows in zip(columns, spread(plan["unparseable_timestamp"], 3), strict=True):
+            set_text(table, column, rows, cycle(GARBAGE_TIMESTAMPS, len(rows)))
+    if "unparseable_amount" in plan:
+        rows = plan["unparseable_amount"]
+        set_text(table, "csat", rows, cycle(GARBAGE_CSAT, len(rows)))
+    if "unknown_code" in plan:
+        a, b = spread(plan["unknown_code"], 2)
+        set_text(table, "contact_channel", a, cycle(UNKNOWN_CONTACT_CHANNELS, len(a)))
+        set_text(table, "topic", b, cycle(UNKNOWN_TOPICS, len(b)))
+    if "csat_out_of_range" in plan:
+        rows = plan["csat_out_of_range"]
+        set_text(table, "csat", rows, cycle(CSAT_OUT_OF_RANGE, len(rows)))
+    if "unknown_member" in plan:
+        rows = plan["unknown_member"]
+        set_text(table, "member_id", rows, unknown_ids("M", member_width, 3_000_000, len(rows)))
+    return _duplicates(
+        table, "tickets", plan, truth, "csat", lambda v: "3" if v not in ("3", "") else "5"
+    )
+
+
+# --- ad_stats ----------------------------------------------------------------------------------
+
+#: Plants that take a row out of its campaign month's mart_ad_monthly row (rejected or moved to
+#: channel unknown): the campaign month's other rows then deliver all of its spend.
+AD_ROWS_REMOVED = (*REJECT_KINDS, "unmapped_channel")
+
+
+def plan_ad_stats(
+    rng: np.random.Generator, ads: AdStats, kinds: set[str], rate: float
+) -> dict[str, np.ndarray]:
+    """Rows for each kind; a campaign month's first day is never taken out of it."""
+    k = plant_count(rate, ads.n)
+    pick = Picker(rng, ads.n)
+    later_day = np.ones(ads.n, bool)
+    later_day[np.unique(ads.group, return_index=True)[1]] = False
+    return {
+        kind: pick.take(k, later_day if kind in AD_ROWS_REMOVED else None, f"ad_stats {kind}")
+        for kind in ENTITY_KINDS["ad_stats"]
+        if kind in kinds
+    }
+
+
+def ad_rows_removed(plan: dict[str, np.ndarray], n: int) -> np.ndarray:
+    removed = np.zeros(n, bool)
+    for kind in AD_ROWS_REMOVED:
+        removed[plan.get(kind, [])] = True
+    return removed
+
+
+def ad_record_keys(campaign: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """`<campaign_id>|<stat_date as YYYY-MM-DD>`: ad_stats' key (CONTRACT §2)."""
+    iso = np.datetime_as_string(np.asarray(days, dtype=np.int64).astype("datetime64[D]"))
+    return np.array([f"{c}|{d}" for c, d in zip(campaign, iso, strict=True)], dtype=object)
+
+
+def apply_ad_stats(
+    rng: np.random.Generator,
+    table: Table,
+    plan: dict[str, np.ndarray],
+    ads: AdStats,
+    ref: Reference,
+    truth: Truth,
+) -> Table:
+    keys = ad_record_keys(table["campaign_id"], ads.day)
+    if "missing_required" in plan:
+        a, b = spread(plan["missing_required"], 2)
+        set_text(table, "channel", a, [""] * len(a))
+        set_text(table, "currency", b, [""] * len(b))
+    if "unparseable_date" in plan:
+        rows = plan["unparseable_date"]
+        garbage = cycle(GARBAGE_DATES, len(rows))
+        set_text(table, "stat_date", rows, garbage)
+        keys[rows] = [f"{c}|{g}" for c, g in zip(table["campaign_id"][rows], garbage, strict=True)]
+    if "unparseable_amount" in plan:
+        a, b, c = spread(plan["unparseable_amount"], 3)
+        set_text(table, "platform_spend", a, cycle(GARBAGE_AMOUNTS, len(a)))
+        set_text(table, "impressions", b, cycle(GARBAGE_COUNTS, len(b)))
+        set_text(table, "clicks", c, cycle(GARBAGE_COUNTS[1:], len(c)))
+    if "unknown_currency" in plan:
+        rows = plan["unknown_currency"]
+        set_text(table, "currency", rows, cycle(UNKNOWN_CURRENCIES, len(rows)))
+    if "missing_fx_rate" in plan:
+        rows = plan["missing_fx_rate"]
+        days = _days_before_fx(rng, ref, len(rows))
+        set_text(table, "stat_date", rows, list(date_text(days, np.zeros(len(rows), np.int8))))
+        set_text(table, "currency", rows, ["USD"] * len(rows))
+        keys[rows] = ad_record_keys(table["campaign_id"][rows], days)
+    if "unmapped_channel" in plan:
+        rows = plan["unmapped_channel"]
+        labels = known(UNMAPPED_CHANNELS, ref.mapped_channel_labels)
+        set_text(table, "channel", rows, cycle(labels, len(rows)))
+    if "clicks_over_impressions" in plan:
+        rows = plan["clicks_over_impressions"]
+        more = [str(int(v) + 1 + r % 40) for r, v in enumerate(table["impressions"][rows])]
+        set_text(table, "clicks", rows, more)
+    for kind, rows in plan.items():
+        if kind not in ("duplicate_key_conflict", "collapsed_duplicate"):
+            truth.add("ad_stats", keys[rows], kind)
+
+    # Same key, other content: the campaign day spelled another way, with other clicks.
+    conflict = plan.get("duplicate_key_conflict", np.zeros(0, dtype=np.int64))
+    collapsed = plan.get("collapsed_duplicate", np.zeros(0, dtype=np.int64))
+    targets = np.sort(np.concatenate([conflict, collapsed]))
+    table, _, copies = insert_copies(table, targets)
+    changed = copies[np.isin(targets, conflict)]
+    iso = date_text(ads.day[conflict], np.zeros(len(conflict), np.int8))
+    respelled = [
+        s.replace("-", "/") if "-" in s else d
+        for s, d in zip(table["stat_date"][changed], iso, strict=True)
+    ]
+    set_text(table, "stat_date", changed, respelled)
+    set_text(table, "clicks", changed, [str(int(v or 0) + 1) for v in table["clicks"][changed]])
+    truth.add("ad_stats", keys[conflict], "duplicate_key_conflict")
+    truth.add("ad_stats", keys[conflict], "duplicate_key_conflict")
+    truth.add("ad_stats", keys[collapsed], "collapsed_duplicate")
+    return table

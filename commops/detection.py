@@ -10,9 +10,16 @@ what the warehouse found, and compares the two per entity and kind:
 * CONTRACT §3 rejects: ``rejected_rows`` (entity, record_key, reason);
 * exact duplicates: ``base_raw__<entity>_screened`` rows with ``raw_copies > 1`` (each stands for
   ``raw_copies - 1`` collapsed rows, ``collapsed_duplicate``);
-* CONTRACT §6 flags: ``int_<entity>_flags`` (key, reason);
+* CONTRACT §6 flags: ``int_<entity>_flags`` (key, reason), FLAG_MODELS;
 * the staged booleans ``is_channel_unmapped`` (``unmapped_channel``), ``has_unknown_code``
-  (``unknown_code``) and ``is_fx_carried_forward`` (``fx_rate_carried_forward``).
+  (``unknown_code``), ``is_fx_carried_forward`` (``fx_rate_carried_forward``) and
+  ``is_csat_out_of_range`` (``csat_out_of_range``), STAGING_FLAGS.
+
+A row's key is its model's ``record_key`` column where it has one, else the export's key
+column (var raw_exports): ad_stats has no id column, and its key ``ad_stat_key`` is
+``<campaign_id>|<stat_date as YYYY-MM-DD>`` (CONTRACT §2), as the generator writes it in the
+ground truth. A model or column that the warehouse lacks is not read: the report names it, and
+its kinds show as planted and not found.
 
 Rows are compared as multisets of (entity, kind, record_key): a key conflict rejects every row
 of the key, and the ground truth lists each of them. true positives = rows in both, false
@@ -55,13 +62,24 @@ FLAG_MODELS = {
     "spend": "int_spend_flags",
     "loans": "int_loan_flags",
     "repayments": "int_repayment_flags",
+    "orders": "int_order_flags",
+    "tickets": "int_ticket_flags",
+    "ad_stats": "int_ad_stat_flags",
 }
-# kind -> (staging column, entities whose staging model has it)
+# kind -> (staging column, entities whose staging model has it): CONTRACT §6's staged checks
 STAGING_FLAGS = {
-    "unmapped_channel": ("is_channel_unmapped", ("members", "spend")),
-    "unknown_code": ("has_unknown_code", ("members", "events", "loans")),
-    "fx_rate_carried_forward": ("is_fx_carried_forward", ("spend", "loans", "repayments")),
+    "unmapped_channel": ("is_channel_unmapped", ("members", "spend", "ad_stats")),
+    "unknown_code": (
+        "has_unknown_code",
+        ("members", "events", "spend", "loans", "orders", "tickets"),
+    ),
+    "fx_rate_carried_forward": (
+        "is_fx_carried_forward",
+        ("spend", "loans", "repayments", "orders", "ad_stats"),
+    ),
+    "csat_out_of_range": ("is_csat_out_of_range", ("tickets",)),
 }
+
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
 
 Row = tuple[str, str, str]  # entity, kind, record_key
@@ -123,6 +141,7 @@ class DetectionRun:
     scores: list[KindScore]
     seconds: dict[str, float] = field(default_factory=dict)
     finished_at: str = ""
+    unread: list[str] = field(default_factory=list)  # models and columns the warehouse lacks
 
     @property
     def key(self) -> str:
@@ -144,6 +163,7 @@ class DetectionRun:
             "raw_rows": self.raw_rows,
             "seconds": self.seconds,
             "finished_at": self.finished_at,
+            "unread": self.unread,
             "scores": [s.to_json() for s in self.scores],
         }
 
@@ -163,6 +183,7 @@ class DetectionRun:
             scores=scores,
             seconds=dict(data.get("seconds") or {}),  # type: ignore[arg-type]
             finished_at=str(data.get("finished_at") or ""),
+            unread=list(data.get("unread") or []),  # type: ignore[call-overload]
         )
 
 
@@ -226,35 +247,76 @@ def build(
 # --------------------------------------------------------------------------- what was found
 
 
-def findings_sql() -> str:
-    """(entity, kind, record_key, copies) of each row the warehouse rejected, collapsed, flagged."""
+Relation = tuple[str, str]  # schema, table
+Columns = dict[Relation, set[str]]
+
+
+def key_sql(entity: str, columns: set[str]) -> str:
+    """The record_key of a row of one of entity's models with these columns."""
+    return "record_key" if "record_key" in columns else KEYS[entity]
+
+
+def findings_sql(columns: Columns) -> tuple[str, list[str]]:
+    """(entity, kind, record_key, copies) of each row the warehouse rejected, collapsed, flagged,
+    from the relations and columns it has; and what it lacks, as `schema.table[.column]`."""
     parts = ["select entity, reason as kind, record_key, 1 as copies from marts.rejected_rows"]
+    unread: list[str] = []
+
+    def add(relation: Relation, sql: str, column: str | None = None) -> None:
+        name = ".".join(relation)
+        if relation not in columns:
+            unread.append(name)
+        elif column is not None and column not in columns[relation]:
+            unread.append(f"{name}.{column}")
+        else:
+            parts.append(sql)
+
     for entity in ENTITIES:
-        key = KEYS[entity]
-        parts.append(
+        screened = ("staging", f"base_raw__{entity}_screened")
+        key = key_sql(entity, columns.get(screened, set()))
+        add(
+            screened,
             f"select '{entity}' as entity, 'collapsed_duplicate' as kind, {key} as record_key,"
-            f" raw_copies - 1 as copies from staging.base_raw__{entity}_screened"
-            " where raw_copies > 1"
+            f" raw_copies - 1 as copies from {'.'.join(screened)} where raw_copies > 1",
         )
-        parts.append(
+        flags = ("intermediate", FLAG_MODELS[entity])
+        key = key_sql(entity, columns.get(flags, set()))
+        add(
+            flags,
             f"select '{entity}' as entity, reason as kind, {key} as record_key, 1 as copies"
-            f" from intermediate.{FLAG_MODELS[entity]}"
+            f" from {'.'.join(flags)}",
         )
     for kind, (column, entities) in STAGING_FLAGS.items():
         for entity in entities:
-            parts.append(
-                f"select '{entity}' as entity, '{kind}' as kind, {KEYS[entity]} as record_key,"
-                f" 1 as copies from staging.stg_raw__{entity} where {column}"
+            staged = ("staging", f"stg_raw__{entity}")
+            key = key_sql(entity, columns.get(staged, set()))
+            add(
+                staged,
+                f"select '{entity}' as entity, '{kind}' as kind, {key} as record_key,"
+                f" 1 as copies from {'.'.join(staged)} where {column}",
+                column,
             )
-    return "\nunion all\n".join(parts)
+    return "\nunion all\n".join(parts), unread
 
 
-def read_findings(warehouse: Path) -> Counter[Row]:
+def read_columns(con: duckdb.DuckDBPyConnection) -> Columns:
+    columns: Columns = {}
+    rows = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns"
+    ).fetchall()
+    for schema, table, column in rows:
+        columns.setdefault((str(schema), str(table)), set()).add(str(column))
+    return columns
+
+
+def read_findings(warehouse: Path) -> tuple[Counter[Row], list[str]]:
+    """What the warehouse found, and the models and columns it lacks (not read)."""
     found: Counter[Row] = Counter()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for entity, kind, key, copies in con.execute(findings_sql()).fetchall():
+        sql, unread = findings_sql(read_columns(con))
+        for entity, kind, key, copies in con.execute(sql).fetchall():
             found[(str(entity), str(kind), "" if key is None else str(key))] += int(copies)
-    return found
+    return found, unread
 
 
 def read_raw_rows(warehouse: Path) -> dict[str, int]:
@@ -324,7 +386,10 @@ def run(
     build(raw_dir, warehouse, variables=variables)
     seconds["build"] = round(time.perf_counter() - clock, 1)
     clock = time.perf_counter()
-    scores = score(read_findings(warehouse), read_truth(truth_path))
+    found, unread = read_findings(warehouse)
+    if unread:
+        say(f"not in the warehouse, not read: {', '.join(unread)}")
+    scores = score(found, read_truth(truth_path))
     seconds["score"] = round(time.perf_counter() - clock, 1)
     return DetectionRun(
         members=members,
@@ -335,6 +400,7 @@ def run(
         scores=scores,
         seconds=seconds,
         finished_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        unread=unread,
     )
 
 
@@ -398,6 +464,7 @@ def render(runs: Iterable[DetectionRun], notes: str) -> str:
             "",
             f"Kinds missing a target: {missed}.",
             "",
+            *([f"Not in the warehouse, not read: {', '.join(r.unread)}.", ""] if r.unread else []),
             *markdown_table(r.scores),
             "",
         ]

@@ -4,10 +4,12 @@
         [--plant-rate R] [--plant KIND[,KIND...]] [--file-prefix PREFIX] [--truth PATH] \\
         [--start 2024-01-01] [--end 2025-09-30] [--seeds DIR]
 
-Writes members, events, spend, loans and repayments as PREFIX+NAME.csv (UTF-8, header row, the
-contract's columns in its order) or PREFIX+NAME.parquet (the same text, empty as null), and a
-ground-truth CSV (entity, record_key, kind) of every planted row. The output is a function of
-the arguments and the reference seeds: the same command writes the same bytes.
+Writes members, events, spend, loans and repayments and the optional orders, tickets and
+ad_stats as PREFIX+NAME.csv (UTF-8, header row, the contract's columns in its order) or
+PREFIX+NAME.parquet (the same text, empty as null), and a ground-truth CSV (entity, record_key,
+kind) of every planted row; an ad_stats row's record_key is `<campaign_id>|<stat_date>`
+(CONTRACT §2). The output is a function of the arguments and the reference seeds: the same
+command writes the same bytes.
 
 Clean rows trip no CONTRACT §6 flag; `--plant-rate R` plants each kind of `--plant` (default:
 all of them) at rate R of its entity's rows, at least one row each (see commops._gen_plant).
@@ -30,6 +32,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from commops import _gen_data as data
+from commops import _gen_ops as ops
 from commops import _gen_plant as plant
 from commops import contract
 from commops._gen_text import (
@@ -240,6 +243,58 @@ def spend_table(rng: np.random.Generator, spend: data.Spend, width: int) -> Tabl
         "amount": amount_text(spend.amount, spend.amount_separators, spend.amount_whole),
         "currency": currency_text(rng, spend.currency),
         "invoice_no": spend.invoice,
+        "module": code_text(rng, spend.module, data.MODULES),
+        "content_id": content_text(spend.content),
+    }
+
+
+def content_text(content: np.ndarray) -> np.ndarray:
+    out = id_text("CT", np.maximum(content, 0), 6)
+    out[content < 0] = ""
+    return out
+
+
+def order_table(rng: np.random.Generator, orders: ops.Orders, member_ids: np.ndarray) -> Table:
+    return {
+        "order_id": id_text("O", np.arange(orders.n), width_for(orders.n, 7)),
+        "member_id": member_ids[orders.member],
+        "ordered_at": timestamp_text(orders.ordered, orders.style),
+        "module": code_text(rng, orders.module, ops.ORDER_MODULES),
+        "item": orders.item,
+        "amount": amount_text(orders.amount, orders.amount_separators, orders.amount_whole),
+        "currency": currency_text(rng, orders.currency),
+        "status": code_text(rng, orders.status, ops.ORDER_STATUSES),
+    }
+
+
+def ticket_table(rng: np.random.Generator, tickets: ops.Tickets, member_ids: np.ndarray) -> Table:
+    member = np.where(tickets.member >= 0, member_ids[np.maximum(tickets.member, 0)], "")
+    return {
+        "ticket_id": id_text("T", np.arange(tickets.n), width_for(tickets.n, 7)),
+        "member_id": member.astype(object),
+        "opened_at": timestamp_text(tickets.opened, tickets.styles["opened"]),
+        "first_response_at": timestamp_text(
+            tickets.first_response, tickets.styles["first_response"]
+        ),
+        "resolved_at": timestamp_text(tickets.resolved, tickets.styles["resolved"]),
+        "contact_channel": code_text(rng, tickets.contact_channel, ops.CONTACT_CHANNELS),
+        "topic": code_text(rng, tickets.topic, ops.TOPICS),
+        "csat": int_text(tickets.csat),
+    }
+
+
+def ad_table(
+    rng: np.random.Generator, ads: ops.AdStats, groups: data.AdGroups, ref: data.Reference
+) -> Table:
+    n = ads.n
+    return {
+        "stat_date": date_text(ads.day, pick_date_styles(rng, n)),
+        "channel": data.channel_labels(rng, ads.channel.astype(np.int8), ref),
+        "campaign_id": groups.campaign[ads.group],
+        "impressions": int_text(ads.impressions),
+        "clicks": int_text(ads.clicks),
+        "platform_spend": amount_text(ads.spend, rng.random(n) < 0.2),
+        "currency": currency_text(rng, ads.currency),
     }
 
 
@@ -417,7 +472,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] | None = None) -> d
     rate = args.plant_rate
     kinds = parse_kinds(args.plant) if rate > 0 else set()
     ref = data.load_reference(args.seeds)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(12)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(18)]
     truth = plant.Truth()
     out_dir: Path = args.out
     ext = "parquet" if args.format == "parquet" else "csv"
@@ -443,6 +498,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None] | None = None) -> d
     note(f"members: {rows['members']:,} rows")
 
     loans = data.make_loans(streams[4], mem, ~member_plan.inactive, end_secs, ref)
+    loans_per_member = np.bincount(loans.member, minlength=mem.n)
     reps = data.make_repayments(streams[5], loans, mem, end_secs)
     loan_plan = plant.plan_loans(streams[6], loans, member_plan, kinds, rate, ref)
     loan_width = width_for(loans.n, 7)
@@ -467,10 +523,40 @@ def run(args: argparse.Namespace, log: Callable[[str], None] | None = None) -> d
     del table, loans, reps
     note(f"repayments: {rows['repayments']:,} rows")
 
+    orders = ops.make_orders(streams[12], mem, ~member_plan.inactive, end_secs, ref)
+    order_plan = plant.plan_orders(streams[13], orders, kinds, rate, ref)
+    table = plant.apply_orders(
+        order_table(streams[12], orders, member_ids), order_plan, member_width, truth
+    )
+    rows["orders"] = write(output("orders"), table)
+    del orders, table
+    note(f"orders: {rows['orders']:,} rows")
+
+    tickets = ops.make_tickets(
+        streams[14], mem, ~member_plan.inactive, loans_per_member, start_day, end_secs
+    )
+    ticket_plan = plant.plan_tickets(streams[15], tickets, kinds, rate)
+    table = plant.apply_tickets(
+        ticket_table(streams[14], tickets, member_ids), ticket_plan, member_width, truth
+    )
+    rows["tickets"] = write(output("tickets"), table)
+    del tickets, table
+    note(f"tickets: {rows['tickets']:,} rows")
+
     n_spend = 1_200 + round(0.05 * mem.n)
     target_cny = SPEND_PER_MEMBER_CNY * mem.n
-    spend = data.make_spend(streams[8], n_spend, start_day, end_day, ref, target_cny)
-    spend_plan = plant.plan_spend(streams[9], spend, kinds, rate, end_day, ref)
+    spend = data.make_spend(
+        streams[8],
+        n_spend,
+        start_day,
+        end_day,
+        ref,
+        target_cny,
+        data.content_count(mem.n),
+        mem.campaign,
+    )
+    groups = data.ad_groups(spend, ref)
+    spend_plan = plant.plan_spend(streams[9], spend, groups, kinds, rate, end_day, ref)
     check_benford(spend, spend_plan)
     width = width_for(spend.n + len(spend_plan.get("duplicate_invoice", [])), 6)
     table = spend_table(streams[8], spend, width)
@@ -480,6 +566,18 @@ def run(args: argparse.Namespace, log: Callable[[str], None] | None = None) -> d
     writer.close()
     rows["spend"] = writer.rows
     note(f"spend: {rows['spend']:,} rows")
+
+    # The ad platforms report on the campaign months the spend export books.
+    over = np.zeros(groups.n, bool)
+    over[groups.line[spend_plan.get("booked_over_platform", np.zeros(0, np.int64))]] = True
+    ads = ops.make_ad_days(streams[16], groups, start_day, end_day)
+    ad_plan = plant.plan_ad_stats(streams[17], ads, kinds, rate)
+    ops.deliver(streams[16], ads, groups, over, plant.ad_rows_removed(ad_plan, ads.n), ref)
+    table = plant.apply_ad_stats(
+        streams[17], ad_table(streams[16], ads, groups, ref), ad_plan, ads, ref, truth
+    )
+    rows["ad_stats"] = write(output("ad_stats"), table)
+    note(f"ad_stats: {rows['ad_stats']:,} rows")
 
     event_plan = plant.plan_events(
         streams[10], mem, counts, member_plan, kinds, rate, end_secs, member_width
@@ -494,6 +592,13 @@ def run(args: argparse.Namespace, log: Callable[[str], None] | None = None) -> d
     write_truth(truth_path, truth)
     note(f"ground truth: {len(truth.rows):,} rows in {truth_path}")
     return rows
+
+
+def write(out: Output, table: Table) -> int:
+    """Write a whole table to out and close it; returns its row count."""
+    out.write_objects(table)
+    out.close()
+    return out.rows
 
 
 def check_bursts(mem: data.Members, plan: plant.MemberPlan) -> None:

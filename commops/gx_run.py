@@ -60,7 +60,8 @@ not). A file holds a suite name and a list of expectations::
   collapsed". It may start with ``select`` or ``with`` and may be written as a list of lines
   (joined with newlines). ``meta.name`` names the batch in the output and the Data Docs
   (default ``<suite>_query_<n>``, one batch per expectation); expectations that give the same
-  ``name`` share one batch and must then give the same query.
+  ``name`` share one batch: the first of them writes the query, and the later ones may leave
+  it out (or must give the same query).
 * Any other ``meta`` keys (``description``, ``check_name``, ...) are kept and shown in the
   Data Docs.
 
@@ -218,6 +219,7 @@ def load_suite_file(path: Path) -> SuiteSpec:
     if not isinstance(items, list):
         raise SuiteFileError(f"{path}: `expectations` must be a list")
     specs: list[ExpectationSpec] = []
+    named_queries: dict[str, Any] = {}  # meta.name -> the query its first expectation wrote
     for index, item in enumerate(items):
         where = f"expectation {index}"
         if not isinstance(item, dict):
@@ -240,6 +242,11 @@ def load_suite_file(path: Path) -> SuiteSpec:
             problems.append(f"{where}: meta.severity must be one of {', '.join(SEVERITIES)}")
             continue
         has_table = isinstance(meta.get("table"), str) and bool(meta["table"].strip())
+        shared = meta.get("name") if isinstance(meta.get("name"), str) else None
+        if "query" not in meta and not has_table and shared in named_queries:
+            meta = {**meta, "query": named_queries[shared]}
+        elif "query" in meta and shared is not None:
+            named_queries.setdefault(shared, meta["query"])
         query = meta.get("query")
         if isinstance(query, list) and all(isinstance(line, str) for line in query):
             query = "\n".join(query)

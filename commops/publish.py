@@ -494,9 +494,12 @@ def _percent(share: float | Decimal) -> str:
 
 
 def _empty_export(counts: dict[str, tuple[int, ...]]) -> list[str]:
-    """Critical lines for required entities with 0 raw rows (a header-only export)."""
+    """Critical lines for required entities with 0 raw rows (a header-only export). An
+    optional export (orders, tickets, ad_stats) may have none: absent, it reads as no rows."""
     lines = []
-    for entity in contract.entities():
+    for entity, export in contract.raw_exports().items():
+        if export.optional:
+            continue
         raw = counts.get(entity, (0,))[0]
         if raw == 0:
             lines.append(

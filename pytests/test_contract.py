@@ -84,5 +84,12 @@ def test_the_grain_tests_test_the_contract_grains() -> None:
 
 
 def test_entities_are_the_raw_exports() -> None:
-    assert contract.entities() == ("members", "events", "spend", "loans", "repayments")
-    assert all(export.key in export.columns for export in contract.raw_exports().values())
+    exports = contract.raw_exports()
+    assert contract.entities() == (
+        "members", "events", "spend", "loans", "repayments", "orders", "tickets", "ad_stats"
+    )  # fmt: skip
+    assert [e for e, x in exports.items() if x.optional] == ["orders", "tickets", "ad_stats"]
+    # ad_stats has no id column: its key ad_stat_key is made from campaign_id and stat_date.
+    assert all(x.key in x.columns for e, x in exports.items() if e != "ad_stats")
+    assert exports["ad_stats"].key not in exports["ad_stats"].columns
+    assert all(set(export.required) <= set(export.columns) for export in exports.values())

@@ -11,7 +11,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from math import log10
 from pathlib import Path
 
@@ -40,29 +40,33 @@ PARTS_RE = re.compile(
 )
 SHANGHAI = timezone(timedelta(hours=8))
 
-REQUIRED = {
-    "members": ("member_id", "joined_at", "channel"),
-    "events": ("event_id", "member_id", "occurred_at", "event_type"),
-    "spend": ("spend_id", "spend_date", "cost_center", "category", "amount", "currency"),
-    "loans": ("loan_id", "member_id", "applied_at", "currency"),
-    "repayments": ("repayment_id", "loan_id", "due_date", "currency"),
-}
+REQUIRED = {entity: export.required for entity, export in contract.raw_exports().items()}
 TIMESTAMPS = {
     "members": ("joined_at", "left_at"),
     "events": ("occurred_at",),
     "spend": (),
     "loans": ("applied_at", "decided_at", "disbursed_at"),
     "repayments": ("paid_at",),
+    "orders": ("ordered_at",),
+    "tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "ad_stats": (),
 }
-DATES = {"spend": ("spend_date",), "repayments": ("due_date",)}
+DATES = {"spend": ("spend_date",), "repayments": ("due_date",), "ad_stats": ("stat_date",)}
 AMOUNTS = {
     "members": ("annual_revenue_cny", "requested_amount_cny"),
     "spend": ("amount",),
     "loans": ("requested_amount", "approved_amount", "disbursed_amount", "annual_rate")
     + ("origination_fee",),
     "repayments": ("principal", "interest", "fee"),
+    "orders": ("amount",),
+    "ad_stats": ("platform_spend",),
 }
-INTEGERS = {"members": ("credit_score",), "loans": ("term_months",)}
+INTEGERS = {
+    "members": ("credit_score",),
+    "loans": ("term_months",),
+    "tickets": ("csat",),
+    "ad_stats": ("impressions", "clicks"),
+}
 # amount column -> the column whose date converts it
 MONEY_DATES = {
     "spend": {"amount": "spend_date"},
@@ -73,7 +77,10 @@ MONEY_DATES = {
         "origination_fee": "disbursed_at",
     },
     "repayments": {"principal": None, "interest": None, "fee": None},
+    "orders": {"amount": "ordered_at"},
+    "ad_stats": {"platform_spend": "stat_date"},
 }
+MODULES = ("membership", "paid_content", "social_commerce", "training")
 CODES = {
     "members": {
         "member_type": ("sme", "enterprise", "individual_investor", "institution", "partner"),
@@ -87,7 +94,15 @@ CODES = {
         "status": ("open", "repaid", "overdue", "defaulted"),
         "product": ("working_capital", "project_finance", "equipment", "trade_finance"),
     },
+    "spend": {"module": (*MODULES, "referral")},
+    "orders": {"module": MODULES, "status": ("paid", "refunded")},
+    "tickets": {
+        "contact_channel": ("phone", "wechat", "email", "app", "community"),
+        "topic": ("loan_question", "repayment", "complaint", "account", "other"),
+    },
 }
+AD_SPEND_GAP_MAX = Decimal(str(VARS["ad_spend_gap_max"]))  # CONTRACT §6 booked_over_platform
+CSAT_RANGE = range(VARS["csat_min"], VARS["csat_max"] + 1)  # CONTRACT §2 csat 1-5
 BENFORD = [log10(1 + 1 / d) for d in range(1, 10)]
 
 
@@ -151,32 +166,48 @@ def load_fx() -> tuple[dict[tuple[str, date], Decimal], dict[str, date]]:
 
 
 def load_labels(name: str) -> set[str]:
+    return set(load_map(name))
+
+
+def load_map(name: str) -> dict[str, str]:
+    """A seed's label (trimmed, lower-cased) -> its second column (channel, category)."""
     with (ROOT / "seeds" / name).open(encoding="utf-8", newline="") as fh:
-        return {r["label"].strip().lower() for r in csv.DictReader(fh)}
+        return {r["label"].strip().lower(): list(r.values())[1] for r in csv.DictReader(fh)}
 
 
-def contract_findings(export: dict[str, list[dict]]) -> Counter:
-    """(entity, record_key, kind) of every row CONTRACT §3/§6 rejects, collapses or flags."""
+def record_key(entity: str, row: dict) -> str:
+    """CONTRACT §2: the key; ad_stats' is `<campaign_id>|<stat_date>` (empty when either is)."""
+    if entity != "ad_stats":
+        return row[contract.raw_exports()[entity].key]
+    if not row["campaign_id"] or not row["stat_date"]:
+        return ""
+    day = parse_ts(row["stat_date"], allow_offset=False)
+    return f"{row['campaign_id']}|{day.date().isoformat() if day else row['stat_date']}"
+
+
+def as_int(text: str) -> int:
+    """An integer column: empty reads as 0 (impressions, clicks)."""
+    return int(parse_amount(text)) if text else 0
+
+
+def stage(export: dict[str, list[dict]]) -> tuple[Counter, dict[str, list[dict]]]:
+    """CONTRACT §3 per entity (collapse, reject, key conflicts) and the staged rows' counted
+    checks: the findings so far and the staged rows (trimmed, with their `_key`)."""
     rates, fx_last = load_fx()
     channels = load_labels("channel_map.csv")
     categories = load_labels("cost_category_map.csv")
-    today = datetime.now(SHANGHAI).date()
     found: Counter = Counter()
     staged: dict[str, list[dict]] = {}
-
-    def month(d: date) -> date:
-        return d.replace(day=1)
-
     for entity in ENTITIES:
         columns = list(export[entity][0]) if export[entity] else []
-        key = columns[0] if columns else ""
         seen: set[tuple] = set()
         kept = []
         for raw in export[entity]:
             row = {k: (v or "").strip() for k, v in raw.items()}
+            row["_key"] = record_key(entity, row)
             ident = tuple(raw[c] or "" for c in columns)
             if ident in seen:
-                found[(entity, row[key], "collapsed_duplicate")] += 1
+                found[(entity, row["_key"], "collapsed_duplicate")] += 1
                 continue
             seen.add(ident)
             kept.append(row)
@@ -184,26 +215,41 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
         for row in kept:
             reason, carried = reject_reason(entity, row, rates, fx_last, categories)
             if reason:
-                found[(entity, row[key], reason)] += 1
+                found[(entity, row["_key"], reason)] += 1
             else:
                 row["_carried"] = carried
                 survivors.append(row)
-        count = Counter(r[key] for r in survivors)
+        count = Counter(r["_key"] for r in survivors)
         staged[entity] = []
         for row in survivors:
-            if count[row[key]] > 1:
-                found[(entity, row[key], "duplicate_key_conflict")] += 1
-            else:
-                staged[entity].append(row)
-                if row["_carried"]:
-                    found[(entity, row[key], "fx_rate_carried_forward")] += 1
-                for column, values in CODES.get(entity, {}).items():
-                    if row[column] and row[column].lower() not in values:
-                        found[(entity, row[key], "unknown_code")] += 1
-                        break
-                label = row.get("channel", "")
-                if entity in ("members", "spend") and label and label.lower() not in channels:
-                    found[(entity, row[key], "unmapped_channel")] += 1
+            key = row["_key"]
+            if count[key] > 1:
+                found[(entity, key, "duplicate_key_conflict")] += 1
+                continue
+            staged[entity].append(row)
+            if row["_carried"]:
+                found[(entity, key, "fx_rate_carried_forward")] += 1
+            for column, values in CODES.get(entity, {}).items():
+                if row[column] and row[column].lower() not in values:
+                    found[(entity, key, "unknown_code")] += 1
+                    break
+            label = row.get("channel", "")
+            if entity in ("members", "spend", "ad_stats") and label:
+                if label.lower() not in channels:
+                    found[(entity, key, "unmapped_channel")] += 1
+            if entity == "tickets" and row["csat"] and as_int(row["csat"]) not in CSAT_RANGE:
+                found[(entity, key, "csat_out_of_range")] += 1
+    return found, staged
+
+
+def contract_findings(export: dict[str, list[dict]]) -> Counter:
+    """(entity, record_key, kind) of every row CONTRACT §3/§6 rejects, collapses or flags."""
+    found, staged = stage(export)
+    rates, fx_last = load_fx()
+    today = datetime.now(SHANGHAI).date()
+
+    def month(d: date) -> date:
+        return d.replace(day=1)
 
     members = {r["member_id"]: r for r in staged["members"]}
     for kind, column, norm in (
@@ -225,6 +271,8 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
         left = parse_ts(r["left_at"]) if r["left_at"] else None
         if left and left < parse_ts(r["joined_at"]):
             found[("members", r["member_id"], "left_before_join")] += 1
+    for m in referral_ring_members(members):
+        found[("members", m, "referral_cycle")] += 1
 
     for e in staged["events"]:
         m = members.get(e["member_id"])
@@ -257,8 +305,24 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
     for rep in staged["repayments"]:
         if rep["loan_id"] not in loans:
             found[("repayments", rep["repayment_id"], "unknown_loan")] += 1
+    for order in staged["orders"]:
+        if order["member_id"] not in members:
+            found[("orders", order["order_id"], "unknown_member")] += 1
+    for ticket in staged["tickets"]:
+        tid, opened = ticket["ticket_id"], parse_ts(ticket["opened_at"])
+        if ticket["member_id"] and ticket["member_id"] not in members:
+            found[("tickets", tid, "unknown_member")] += 1
+        if ticket["first_response_at"] and parse_ts(ticket["first_response_at"]) < opened:
+            found[("tickets", tid, "response_before_opened")] += 1
+        if ticket["resolved_at"] and parse_ts(ticket["resolved_at"]) < opened:
+            found[("tickets", tid, "resolved_before_opened")] += 1
+    for stat in staged["ad_stats"]:
+        if as_int(stat["clicks"]) > as_int(stat["impressions"]):
+            found[("ad_stats", stat["_key"], "clicks_over_impressions")] += 1
 
     lines = staged["spend"]
+    for s in over_booked_lines(staged["ad_stats"], lines, rates, fx_last):
+        found[("spend", s, "booked_over_platform")] += 1
     first_seen: dict[tuple, bool] = {}
     for s in sorted(lines, key=lambda r: (parse_ts(r["spend_date"]).date(), r["spend_id"])):
         if s["invoice_no"]:
@@ -290,6 +354,76 @@ def contract_findings(export: dict[str, list[dict]]) -> Counter:
     return found
 
 
+def to_cny(amount: Decimal, currency: str, day: date, rates, fx_last) -> Decimal:
+    """At the month's rate, or the currency's last one after the seed ends (carried forward)."""
+    if currency == "CNY":
+        return amount
+    month = day.replace(day=1)
+    return amount * rates.get((currency, month), rates[(currency, fx_last[currency])])
+
+
+def ad_monthly(ad_stats: list[dict], spend: list[dict], rates, fx_last) -> dict[tuple, list]:
+    """mart_ad_monthly (CONTRACT §7): (month, channel, campaign_id) -> [platform CNY, booked
+    CNY, staged spend_ids], for the staged ad_stats' campaign months."""
+    channel_of = load_map("channel_map.csv")
+    rows: dict[tuple, list] = {}
+    for a in ad_stats:
+        day = parse_ts(a["stat_date"], allow_offset=False).date()
+        key = (
+            day.replace(day=1),
+            channel_of.get(a["channel"].lower(), "unknown"),
+            a["campaign_id"],
+        )
+        row = rows.setdefault(key, [Decimal(0), Decimal(0), []])
+        if a["platform_spend"]:
+            amount = parse_amount(a["platform_spend"])
+            row[0] += to_cny(amount, a["currency"].upper(), day, rates, fx_last)
+    for s in spend:
+        if not s["channel"] or not s["campaign_id"]:
+            continue
+        day = parse_ts(s["spend_date"], allow_offset=False).date()
+        key = (
+            day.replace(day=1),
+            channel_of.get(s["channel"].lower(), "unknown"),
+            s["campaign_id"],
+        )
+        if key in rows:
+            amount = to_cny(parse_amount(s["amount"]), s["currency"].upper(), day, rates, fx_last)
+            rows[key][1] += amount
+            rows[key][2].append(s["spend_id"])
+    return rows
+
+
+def gap_rate(platform: Decimal, booked: Decimal) -> Decimal | None:
+    """spend_gap_rate rounded to 9 places, half away from zero; None when platform <= 0."""
+    if platform <= 0:
+        return None
+    return ((booked - platform) / platform).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+
+
+def over_booked_lines(ad_stats: list[dict], spend: list[dict], rates, fx_last) -> list[str]:
+    """CONTRACT §6 booked_over_platform: every line of a campaign month booked > 5 % over."""
+    out = []
+    for platform, booked, lines in ad_monthly(ad_stats, spend, rates, fx_last).values():
+        gap = gap_rate(platform, booked)
+        if gap is not None and gap > AD_SPEND_GAP_MAX:
+            out.extend(lines)
+    return out
+
+
+def referral_ring_members(members: dict[str, dict]) -> set[str]:
+    """Members whose chain of referrers (staged members only) leads back to themselves."""
+    on_ring = set()
+    for start in members:
+        current, steps = members[start]["referrer_member_id"], 0
+        while current in members and steps <= len(members):
+            if current == start:
+                on_ring.add(start)
+                break
+            current, steps = members[current]["referrer_member_id"], steps + 1
+    return on_ring
+
+
 def reject_reason(entity, row, rates, fx_last, categories) -> tuple[str | None, bool]:
     if any(not row[c] for c in REQUIRED[entity]):
         return "missing_required", False
@@ -311,7 +445,7 @@ def reject_reason(entity, row, rates, fx_last, categories) -> tuple[str | None, 
         if row[c] and (parse_amount(row[c]) is None or parse_amount(row[c]) % 1):
             return "unparseable_amount", False
     carried = False
-    if "currency" in row:
+    if entity in MONEY_DATES:
         currency = row["currency"].upper()
         if currency != "CNY" and currency not in fx_last:
             return "unknown_currency", False
@@ -389,6 +523,10 @@ def clean(tmp_path_factory) -> Path:
     return run(tmp_path_factory.mktemp("clean"), seed=8)
 
 
+def trimmed(row: dict) -> dict:
+    return {k: (v or "").strip() for k, v in row.items()}
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
@@ -425,7 +563,7 @@ def test_files_have_the_contract_columns(planted):
 def test_every_truth_key_exists_and_every_kind_is_planted(planted):
     export = read_export(planted)
     truth = read_truth(planted / "ground_truth.csv")
-    keys = {e: {r[generate.COLUMNS[e][0]] for r in rows} for e, rows in export.items()}
+    keys = {e: {record_key(e, trimmed(r)) for r in rows} for e, rows in export.items()}
     assert all(key in keys[entity] for entity, key, _ in truth)
     planted_kinds = {(entity, kind) for entity, _, kind in truth}
     expected = {(entity, kind) for entity, kinds in ENTITY_KINDS.items() for kind in kinds}
@@ -448,7 +586,15 @@ def test_a_clean_export_trips_nothing(clean):
     assert not found, sorted(found)[:20]
 
 
-@pytest.mark.parametrize("kinds", ["shared_phone,registration_burst", "benford_vendor"])
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        "shared_phone,registration_burst",
+        "benford_vendor",
+        "referral_cycle,booked_over_platform",
+        "duplicate_key_conflict,unparseable_date",
+    ],
+)
 def test_plant_selects_kinds(tmp_path, kinds):
     folder = run(tmp_path, "--plant-rate", "0.01", "--plant", kinds, members=300)
     truth = read_truth(folder / "ground_truth.csv")
@@ -471,3 +617,131 @@ def test_parquet_reads_back_as_the_csv(tmp_path):
     assert (tmp_path / "csv" / "ground_truth.csv").read_bytes() == (
         tmp_path / "pq" / "ground_truth.csv"
     ).read_bytes()
+
+
+# --- shapes of the optional exports and the new spend columns -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def clean_export(clean) -> dict[str, list[dict]]:
+    return {e: [trimmed(r) for r in rows] for e, rows in read_export(clean).items()}
+
+
+def test_clean_ad_delivery_matches_booked_spend(clean_export):
+    """Every campaign month the platforms report has booked spend within 5 % of what they
+    delivered; clicks never exceed impressions; each campaign day is reported once."""
+    rates, fx_last = load_fx()
+    ads, spend = clean_export["ad_stats"], clean_export["spend"]
+    months = ad_monthly(ads, spend, rates, fx_last)
+    assert len(months) >= 20
+    gaps = [gap_rate(platform, booked) for platform, booked, _ in months.values()]
+    assert all(gap is not None and abs(gap) <= AD_SPEND_GAP_MAX for gap in gaps), gaps
+    assert max(gaps) > 0 > min(gaps)  # booked above and below delivery, as invoices round
+    assert all(as_int(a["clicks"]) <= as_int(a["impressions"]) for a in ads)
+    assert any(as_int(a["clicks"]) > 0 for a in ads)
+    assert len({record_key("ad_stats", a) for a in ads}) == len(ads)
+
+
+def test_ad_campaigns_are_the_members_campaigns(clean_export):
+    channel_of = load_map("channel_map.csv")
+    ads = clean_export["ad_stats"]
+    joined = {
+        m["campaign_id"]: channel_of[m["channel"].lower()]
+        for m in clean_export["members"]
+        if m["campaign_id"]
+    }
+    campaigns = {(a["campaign_id"], channel_of[a["channel"].lower()]) for a in ads}
+    assert {channel for _, channel in campaigns} == {"paid_ads", "weibo", "linkedin"}
+    shared = [(c, ch) for c, ch in campaigns if c in joined]
+    assert len(shared) >= 0.7 * len(campaigns)  # the rest: months no member joined through one
+    assert all(joined[c] == ch for c, ch in shared)  # one campaign, one channel
+    for a in ads:  # a campaign runs in the month its id names
+        day = parse_ts(a["stat_date"], allow_offset=False).date()
+        assert a["campaign_id"][3:9] == f"{day.year}{day.month:02d}"
+
+
+def test_clean_referral_graph_has_no_cycle_but_referrals(clean_export):
+    members = {m["member_id"]: m for m in clean_export["members"]}
+    referred = [m for m in members.values() if m["referrer_member_id"]]
+    assert len(referred) >= 0.05 * len(members)
+    assert all(m["referrer_member_id"] in members for m in referred)
+    assert referral_ring_members(members) == set()
+
+
+def test_planted_referral_rings_have_every_size_and_chains_into_them(planted):
+    members = {m["member_id"]: m for m in map(trimmed, read_export(planted)["members"])}
+    truth = {key for _, key, kind in read_truth(planted / "ground_truth.csv")}
+    rings = referral_ring_members(members)
+    sizes = Counter()
+    for m in rings:
+        size, current = 1, members[m]["referrer_member_id"]
+        while current != m:
+            size, current = size + 1, members[current]["referrer_member_id"]
+        sizes[size] += 1
+    assert {1, 2, 3} <= set(sizes)
+    into = [m for m in members if m not in rings and members[m]["referrer_member_id"] in rings]
+    assert len(into) >= 3 and not set(into) & truth  # chains into a ring are not flagged
+
+
+def test_planted_campaign_months_stay_within_5_percent_unless_planted(planted):
+    """Plants that reject or move ad_stats rows leave the campaign month's delivery whole: a
+    campaign month none of whose spend lines is planted stays within 5 %."""
+    export = read_export(planted)
+    planted_keys = {key for e, key, _ in read_truth(planted / "ground_truth.csv") if e == "spend"}
+    touched = {s["campaign_id"].strip() for s in export["spend"] if s["spend_id"] in planted_keys}
+    _, staged = stage(export)
+    rates, fx_last = load_fx()
+    months = ad_monthly(staged["ad_stats"], staged["spend"], rates, fx_last)
+    whole = {
+        key: gap_rate(platform, booked)
+        for key, (platform, booked, _) in months.items()
+        if key[1] != "unknown" and key[2] not in touched  # unknown: planted unmapped_channel
+    }
+    assert len(whole) >= 10
+    assert all(abs(gap) <= AD_SPEND_GAP_MAX for gap in whole.values()), whole
+    moved = [kind for e, _, kind in read_truth(planted / "ground_truth.csv") if e == "ad_stats"]
+    assert {"unmapped_channel", "duplicate_key_conflict", "missing_required"} <= set(moved)
+
+
+def test_orders_shape(clean_export):
+    orders, members = clean_export["orders"], clean_export["members"]
+    per_member = Counter(o["member_id"] for o in orders)
+    assert 0.05 * len(members) < len(per_member) < 0.5 * len(members)  # a minority buys
+    assert sum(n >= 2 for n in per_member.values()) >= 0.1 * len(per_member)
+    assert max(per_member.values()) >= 8  # a heavy tail of repeat buyers
+    assert {o["module"].lower() for o in orders} == set(MODULES)
+    statuses = Counter(o["status"].lower() for o in orders)
+    assert statuses["paid"] > 0.8 * len(orders) and statuses["refunded"] > 0 and statuses[""] > 0
+    amounts = sorted(parse_amount(o["amount"]) for o in orders)
+    assert amounts[0] == 0 and amounts[-1] > 20 * amounts[len(amounts) // 2]
+    ids = {m["member_id"] for m in members}
+    assert all(o["member_id"] in ids for o in orders)
+
+
+def test_tickets_shape(clean_export):
+    tickets = clean_export["tickets"]
+    assert 0.05 < sum(not t["member_id"] for t in tickets) / len(tickets) < 0.3
+    response, resolution = [], []
+    for t in tickets:
+        opened = parse_ts(t["opened_at"])
+        if t["first_response_at"]:
+            response.append((parse_ts(t["first_response_at"]) - opened).total_seconds() / 3600)
+        if t["resolved_at"]:
+            resolution.append((parse_ts(t["resolved_at"]) - opened).total_seconds() / 3600)
+    response.sort()
+    assert response[len(response) // 2] < 2  # first responses mostly within hours
+    within = sum(h <= 48 for h in resolution) / len(resolution)
+    assert 0.8 < within < 1  # mostly within 48 h, with a tail
+    csat = [t["csat"] for t in tickets]
+    assert 0.3 < csat.count("") / len(csat) < 0.9
+    assert {int(c) for c in csat if c} == set(CSAT_RANGE)
+
+
+def test_spend_modules_and_content(clean_export):
+    spend = clean_export["spend"]
+    modules = Counter(s["module"].lower() for s in spend)
+    assert modules[""] > 0.7 * len(spend)  # mostly empty
+    assert set(modules) == {"", *MODULES, "referral"}
+    events = {e["content_id"] for e in clean_export["events"] if e["content_id"]}
+    content = [s["content_id"] for s in spend if s["content_id"]]
+    assert len(content) >= 20 and set(content) <= events

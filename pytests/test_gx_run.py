@@ -342,6 +342,25 @@ def test_no_suite_file_stops_the_run(tmp_path: Path, run_gx: Any) -> None:
     assert "no suite file" in run.err
 
 
+def test_expectations_sharing_a_name_share_the_first_query(tmp_path: Path) -> None:
+    """A later expectation of the same meta.name may leave the query out; one without a name
+    (or with a name nobody wrote a query for) still needs a table or a query."""
+    shared = query_expectation(
+        "expect_column_values_to_not_be_null", "select 1 as a, 2 as b", name="pair", column="a"
+    )
+    later = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "b"}}
+    later["meta"] = {"severity": "warn", "name": "pair"}
+    orphan = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "b"}}
+    orphan["meta"] = {"severity": "warn", "name": "nobody"}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"name": "s", "expectations": [shared, later]}), encoding="utf-8")
+    suite = gx_run.load_suite_file(path)
+    assert [spec.query for spec in suite.expectations] == ["select 1 as a, 2 as b"] * 2
+    path.write_text(json.dumps({"name": "s", "expectations": [shared, orphan]}), encoding="utf-8")
+    with pytest.raises(gx_run.SuiteFileError, match="exactly one of `table` and `query`"):
+        gx_run.load_suite_file(path)
+
+
 def test_example_suite_file_is_valid() -> None:
     suite = gx_run.load_suite_file(REPO / "expectations" / "_example.json.disabled")
     assert suite.expectations

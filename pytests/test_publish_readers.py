@@ -344,6 +344,15 @@ def test_empty_export_is_critical(tmp_path: Path) -> None:
     assert not report.ok
 
 
+def test_an_absent_optional_export_is_not_empty_export(tmp_path: Path) -> None:
+    """orders, tickets and ad_stats are optional (CONTRACT §1): 0 rows is no guard line."""
+    zero = {entity: 0 for entity, export in contract.raw_exports().items() if export.optional}
+    assert set(zero) == {"orders", "tickets", "ad_stats"}
+    working = counts_file(tmp_path / "w.duckdb", {**all_entities(5), **zero})
+    report = publish.check_guards(working, tmp_path / "none.duckdb", {})
+    assert report.critical == []
+
+
 def published_with_staged(tmp_path: Path, staged: int) -> Path:
     """A published file whose build_info staged 1,000 members; the working file `staged`."""
     working = counts_file(tmp_path / "old.duckdb", all_entities(1000))
