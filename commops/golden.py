@@ -52,10 +52,10 @@ import duckdb
 from commops.contract import grains
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: The golden set lives beside the repository (``../shared/golden/expected``) unless
-#: ``COMMOPS_GOLDEN_DIR`` names another folder.
+#: The golden set of contract revision 2 lives beside the repository
+#: (``../shared/golden-r2/expected``) unless ``COMMOPS_GOLDEN_DIR`` names another folder.
 DEFAULT_EXPECTED_DIR = Path(
-    os.environ.get("COMMOPS_GOLDEN_DIR", REPO_ROOT.parent / "shared" / "golden" / "expected")
+    os.environ.get("COMMOPS_GOLDEN_DIR", REPO_ROOT.parent / "shared" / "golden-r2" / "expected")
 )
 DEFAULT_REPORT = Path("reports") / "golden_report.md"
 
