@@ -10,8 +10,12 @@ month_spine as (
     select * from {{ ref('int_retention_month_spine') }}
 ),
 
-member_content as (
-    select * from {{ ref('int_member_content_monthly') }}
+engagement as (
+    select * from {{ ref('int_member_engagement_monthly') }}
+),
+
+content_items as (
+    select * from {{ ref('int_content_items_monthly') }}
 ),
 
 spend as (
@@ -27,14 +31,22 @@ content_spend as (
     group by month
 ),
 
+-- Members' active events with a content_id: who viewed, who interacted, and how often.
 content_engagement as (
     select
         month,
-        count(distinct content_id) as content_items,
-        count(distinct case when views > 0 then member_id end) as viewers,
-        count(distinct case when interactions > 0 then member_id end) as engaged_members,
-        sum(interactions) as interactions
-    from member_content
+        sum(case when content_views > 0 then 1 else 0 end) as viewers,
+        sum(case when content_interactions > 0 then 1 else 0 end) as engaged_members,
+        sum(content_interactions) as interactions
+    from engagement
+    group by month
+),
+
+monthly_items as (
+    select
+        month,
+        count(*) as content_items
+    from content_items
     group by month
 ),
 
@@ -42,7 +54,7 @@ monthly as (
     select
         month_spine.month,
         cast(coalesce(content_spend.content_spend_cny, 0) as double) as content_spend_cny,
-        cast(coalesce(content_engagement.content_items, 0) as bigint) as content_items,
+        cast(coalesce(monthly_items.content_items, 0) as bigint) as content_items,
         cast(coalesce(content_engagement.viewers, 0) as bigint) as viewers,
         cast(coalesce(content_engagement.engaged_members, 0) as bigint) as engaged_members,
         cast(coalesce(content_engagement.interactions, 0) as bigint) as interactions
@@ -51,6 +63,8 @@ monthly as (
         on month_spine.month = content_spend.month
     left join content_engagement
         on month_spine.month = content_engagement.month
+    left join monthly_items
+        on month_spine.month = monthly_items.month
 ),
 
 -- Against the month before; the first month of the range has none (lag is null).

@@ -25,8 +25,8 @@ member_months as (
     select * from {{ ref('int_members_counted_monthly') }}
 ),
 
-interactions as (
-    select * from {{ ref('int_member_interactions_monthly') }}
+engagement as (
+    select * from {{ ref('int_member_engagement_monthly') }}
 ),
 
 revenue_monthly as (
@@ -71,12 +71,12 @@ membership as (
 month_interactions as (
     select
         member_months.month,
-        sum(interactions.interactions) as interactions
+        sum(engagement.interactions) as interactions
     from member_months
-    inner join interactions
+    inner join engagement
         on
-            member_months.member_id = interactions.member_id
-            and member_months.month = interactions.month
+            member_months.member_id = engagement.member_id
+            and member_months.month = engagement.month
     group by member_months.month
 ),
 
