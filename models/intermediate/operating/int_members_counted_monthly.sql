@@ -15,8 +15,8 @@ month_spine as (
     select * from {{ ref('int_retention_month_spine') }}
 ),
 
-activity_monthly as (
-    select * from {{ ref('int_member_activity_monthly') }}
+activity_daily as (
+    select * from {{ ref('int_member_activity_daily') }}
 ),
 
 as_of as (
@@ -42,6 +42,19 @@ member_months as (
             and (members.left_date is null or {{ commops.month_of('members.left_date') }} >= month_spine.month)
     cross join as_of
     where members.left_date is null or members.left_date >= members.joined_date
+),
+
+-- Active days per member-month, from member-days (not int_member_activity_monthly, so that the
+-- month-range marts stay within nine models of the raw data).
+activity_monthly as (
+    select
+        member_id,
+        {{ commops.month_of('activity_date') }} as activity_month,
+        count(*) as active_days
+    from activity_daily
+    group by
+        member_id,
+        {{ commops.month_of('activity_date') }}
 ),
 
 final as (

@@ -4,11 +4,21 @@
     between two of the seed, or before its first, has none (an amount there is
     missing_fx_rate); every month after its last takes the last rate, carried forward. The
     open ends are 0001-01-01 and 9999-12-31, so that a screened model joins it with a plain
-    range. CNY is not converted and never looked up here. -#}
+    range. CNY is not converted and never looked up here. It reads the seed itself, typed as
+    stg_reference__fx_rates types it, so that the screened models sit one model closer to
+    the seed. -#}
 with
 
+source as (
+    select * from {{ ref('fx_rates') }}
+),
+
 fx_rates as (
-    select * from {{ ref('stg_reference__fx_rates') }}
+    select
+        upper(trim(currency)) as currency,
+        cast(month as date) as month,
+        cast(rate_to_cny as double) as rate_to_cny
+    from source
 ),
 
 ordered as (
