@@ -4,7 +4,9 @@
     avg_dau is the mean of mart_engagement_daily's dau over the month's days in that mart: the
     sum of dau over those days is the month members' active days (an unflagged event lies
     inside its member's membership), divided by the days (tests/
-    assert_kpi_avg_dau_is_the_mean_of_engagement_dau checks it against the mart). -#}
+    assert_kpi_avg_dau_is_the_mean_of_engagement_dau checks it against the mart). The ratios'
+    numerators that no other column holds (paying_revenue_cny, top_decile_revenue_cny) come
+    last, so that the semantic layer sums them (models/semantic/). -#}
 {#- The top decile: the ceil(paying_members / deciles) paying members with the most revenue. -#}
 {%- set deciles = 10 -%}
 with
@@ -180,8 +182,8 @@ monthly as (
         coalesce(month_revenue.revenue_cny, 0) as revenue_cny,
         coalesce(paying.paying_members, 0) as paying_members,
         coalesce(paying.repeat_paying_members, 0) as repeat_paying_members,
-        paying.paying_revenue_cny,
-        paying.top_decile_revenue_cny,
+        coalesce(paying.paying_revenue_cny, 0) as paying_revenue_cny,
+        coalesce(paying.top_decile_revenue_cny, 0) as top_decile_revenue_cny,
         coalesce(month_orders.paid_orders, 0) as paid_orders,
         coalesce(month_orders.order_revenue_cny, 0) as order_revenue_cny,
         coalesce(churned.churned_members, 0) as churned_members,
@@ -237,7 +239,9 @@ final as (
         end as churn_rate,
         case
             when paying_members > 0 then cast(top_decile_revenue_cny as double) / paying_revenue_cny
-        end as top_decile_revenue_share
+        end as top_decile_revenue_share,
+        cast(paying_revenue_cny as double) as paying_revenue_cny,
+        cast(top_decile_revenue_cny as double) as top_decile_revenue_cny
     from monthly
 )
 
@@ -263,5 +267,7 @@ select
     avg_order_value_cny,
     churned_members,
     churn_rate,
-    top_decile_revenue_share
+    top_decile_revenue_share,
+    paying_revenue_cny,
+    top_decile_revenue_cny
 from final

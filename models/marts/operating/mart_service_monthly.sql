@@ -3,7 +3,9 @@
     (active month members; every ticket opened in the month, a non-member's or a suspect
     member's included), the service levels of the month's tickets as they stood on as_of_date,
     and how the members each kept: engaged members (active) against service-only members (a
-    ticket, no active event), retained when the next month has an active event or a ticket. -#}
+    ticket, no active event), retained when the next month has an active event or a ticket. The
+    rates' numerators come last (resolved_within_target_tickets, rated_tickets and csat_total,
+    the retained members), so that the semantic layer sums them (models/semantic/). -#}
 with
 
 month_spine as (
@@ -83,7 +85,8 @@ service_levels as (
         count(distinct member_id) as served_members,
         {{ commops.median('first_response_minutes') }} as median_first_response_minutes,
         sum(case when is_resolved_within_target then 1 else 0 end) as resolved_within_target,
-        avg(cast(csat as double)) as avg_csat
+        count(csat) as rated_tickets,
+        sum(csat) as csat_total
     from tickets_as_of
     group by month
 ),
@@ -156,7 +159,8 @@ monthly as (
         cast(coalesce(service_levels.served_members, 0) as bigint) as served_members,
         service_levels.median_first_response_minutes,
         coalesce(service_levels.resolved_within_target, 0) as resolved_within_target,
-        service_levels.avg_csat,
+        coalesce(service_levels.rated_tickets, 0) as rated_tickets,
+        coalesce(service_levels.csat_total, 0) as csat_total,
         cast(coalesce(retention.engaged_members, 0) as bigint) as engaged_members,
         coalesce(retention.retained_engaged_members, 0) as retained_engaged_members,
         cast(coalesce(retention.service_only_members, 0) as bigint) as service_only_members,
@@ -191,7 +195,7 @@ final as (
         median_first_response_minutes,
         case when tickets > 0 then cast(resolved_within_target as double) / tickets end
             as resolved_within_target_rate,
-        avg_csat,
+        case when rated_tickets > 0 then cast(csat_total as double) / rated_tickets end as avg_csat,
         engaged_members,
         case
             when not is_as_of_month and engaged_members > 0
@@ -201,7 +205,13 @@ final as (
         case
             when not is_as_of_month and service_only_members > 0
                 then cast(retained_service_only_members as double) / service_only_members
-        end as service_only_retention_rate
+        end as service_only_retention_rate,
+        cast(resolved_within_target as bigint) as resolved_within_target_tickets,
+        cast(rated_tickets as bigint) as rated_tickets,
+        cast(csat_total as bigint) as csat_total,
+        case when not is_as_of_month then cast(retained_engaged_members as bigint) end as retained_engaged_members,
+        case when not is_as_of_month then cast(retained_service_only_members as bigint) end
+            as retained_service_only_members
     from monthly
 )
 
@@ -221,5 +231,10 @@ select
     engaged_members,
     community_retention_rate,
     service_only_members,
-    service_only_retention_rate
+    service_only_retention_rate,
+    resolved_within_target_tickets,
+    rated_tickets,
+    csat_total,
+    retained_engaged_members,
+    retained_service_only_members
 from final
