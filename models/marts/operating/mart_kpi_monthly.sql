@@ -5,8 +5,9 @@
     sum of dau over those days is the month members' active days (an unflagged event lies
     inside its member's membership), divided by the days (tests/
     assert_kpi_avg_dau_is_the_mean_of_engagement_dau checks it against the mart). The ratios'
-    numerators that no other column holds (paying_revenue_cny, top_decile_revenue_cny) come
-    last, so that the semantic layer sums them (models/semantic/). -#}
+    numerators and denominators that no other column holds (paying_revenue_cny,
+    top_decile_revenue_cny, previous_total_members) come last, so that the semantic layer sums
+    them (models/semantic/). -#}
 {#- The top decile: the ceil(paying_members / deciles) paying members with the most revenue. -#}
 {%- set deciles = 10 -%}
 with
@@ -241,7 +242,8 @@ final as (
             when paying_members > 0 then cast(top_decile_revenue_cny as double) / paying_revenue_cny
         end as top_decile_revenue_share,
         cast(paying_revenue_cny as double) as paying_revenue_cny,
-        cast(top_decile_revenue_cny as double) as top_decile_revenue_cny
+        cast(top_decile_revenue_cny as double) as top_decile_revenue_cny,
+        cast(previous_total_members as bigint) as previous_total_members
     from monthly
 )
 
@@ -269,5 +271,6 @@ select
     churn_rate,
     top_decile_revenue_share,
     paying_revenue_cny,
-    top_decile_revenue_cny
+    top_decile_revenue_cny,
+    previous_total_members
 from final
