@@ -1,7 +1,7 @@
 {#- One row per calendar day from time_spine_start_date (included) to time_spine_end_date
     (excluded): MetricFlow's time spine (models/semantic/_semantic__models.yml declares it with
-    `time_spine:`). MetricFlow reads it for metrics that look back a month (churn_rate,
-    marginal_engaged_per_10k_cny) and to fill the days of a time series. -#}
+    `time_spine:`). MetricFlow reads it for a metric that looks back a month
+    (marginal_engaged_per_10k_cny) and to fill the days of a time series. -#}
 with
 
 days as (
