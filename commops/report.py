@@ -23,7 +23,7 @@ import html
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -307,13 +307,28 @@ def _dropdown(figure: Any, groups: list[tuple[str, int]]) -> None:
 # --- sections ---------------------------------------------------------------------------------
 
 
-def overview(wh: Warehouse) -> Section:
+def about(wh: Warehouse) -> str:
+    """One line from marts.build_info: as_of_date, when and from what the warehouse was built."""
     info = wh.one(
         "select built_at, as_of_date, raw_source, raw_location, project_version "
         "from marts.build_info order by built_at desc limit 1"
     )
-    latest, *before = wh.rows("select * from marts.mart_kpi_monthly order by month desc limit 2")
-    previous = before[0] if before else {}
+    if not isinstance(info.get("built_at"), datetime):
+        return "marts.build_info is empty: when and from what this warehouse was built is unknown."
+    source = info["raw_source"]
+    if info["raw_location"]:
+        source += f" ({info['raw_location']})"
+    return (
+        f"Data as of 截至 {info['as_of_date'] or '—'}; built 构建于 "
+        f"{info['built_at']:%Y-%m-%d %H:%M} UTC from {source}; commops "
+        f"{info['project_version']}."
+    )
+
+
+def overview(wh: Warehouse) -> Section:
+    months = wh.rows("select * from marts.mart_kpi_monthly order by month desc limit 2")
+    latest = months[0] if months else {}
+    previous = months[1] if len(months) > 1 else {}
     day = wh.one("select * from marts.mart_engagement_daily order by activity_date desc limit 1")
     month = month_text(latest.get("month"))
     checks = {
@@ -372,16 +387,9 @@ def overview(wh: Warehouse) -> Section:
             "good" if balance.get("balanced") == balance.get("entities") else "bad",
         ),
     ]
-    source = info.get("raw_source", "?")
-    if info.get("raw_location"):
-        source += f" ({info['raw_location']})"
-    built = info.get("built_at")
     note = (
-        f"Data as of 截至 {info.get('as_of_date') or '—'}; built 构建于 "
-        f"{built:%Y-%m-%d %H:%M} UTC from {source}; commops {info.get('project_version', '?')}. "
-        f"Monthly figures are for {month}, up to the as_of_date."
-        if isinstance(built, datetime)
-        else "marts.build_info is empty."
+        f"Headline KPIs of {month}, the month of the as_of_date (up to that day), with the "
+        "month before, and data health at a glance."
     )
     return Section("overview", "总览 Overview", note, cards=cards)
 
@@ -1324,13 +1332,12 @@ def _section_html(section: Section) -> str:
     )
 
 
-def render(all_sections: list[Section], warehouse: Path) -> str:
+def render(all_sections: list[Section], subtitle: str, warehouse: Path) -> str:
     """The whole page: styles, plotly.js and every figure inline."""
     from plotly.offline import get_plotlyjs
 
     nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in all_sections)
     body = "".join(_section_html(s) for s in all_sections)
-    subtitle = all_sections[0].note if all_sections else ""
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -1350,17 +1357,16 @@ def write_report(warehouse: Path, out: Path) -> Path:
     """Read the published warehouse and write the report to `out` (replaced in one step)."""
     warehouse, out = Path(warehouse), Path(out)
     with open_warehouse(warehouse) as wh:
-        page = render(sections(wh), warehouse)
+        page = render(sections(wh), about(wh), warehouse)
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(page, encoding="utf-8")
         os.replace(partial, out)
     except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ReportError(
-            f"cannot write {error.filename or out}: {error.strerror or error}"
-        ) from None
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {out}: {(error.strerror or str(error)).lower()}") from None
     return out
 
 
@@ -1387,7 +1393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # noqa: BLE001 - the user gets one line, not a traceback
         detail = " ".join(str(error).split()) or type(error).__name__
-        print(f"Report not written from {warehouse}: {detail}", file=sys.stderr)
+        print(f"Report not written: {detail} (reading {warehouse})", file=sys.stderr)
         return 1
     print(f"Report written: {out}")
     return 0
