@@ -89,7 +89,7 @@ class Chromium:
             os.dup2(to_browser_r, 3)
             os.dup2(from_browser_w, 4)
 
-        self.stderr = open(Path(self.profile) / "stderr.txt", "w")  # noqa: SIM115
+        self.stderr = open(Path(self.profile) / "stderr.txt", "w")
         self.process = subprocess.Popen(
             [
                 executable,
@@ -103,7 +103,7 @@ class Chromium:
             stdout=subprocess.DEVNULL,
             stderr=self.stderr,
             pass_fds=(3, 4),
-            preexec_fn=wire_pipes,  # noqa: PLW1509 - single-threaded test process
+            preexec_fn=wire_pipes,
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -145,8 +145,8 @@ class Chromium:
         if method == "Fetch.requestPaused":
             url = params["request"]["url"]
             if url.startswith(LOCAL_SCHEMES):
-                self._send("Fetch.continueRequest", {"requestId": params["requestId"]},
-                           message["sessionId"])  # fmt: skip
+                request = {"requestId": params["requestId"]}
+                self._send("Fetch.continueRequest", request, message["sessionId"])
             else:
                 log.blocked.append(url)
                 self._send(
@@ -170,7 +170,11 @@ class Chromium:
             log.loaded = True
 
     def call(
-        self, method: str, params: dict | None = None, session: str | None = None, timeout=30.0
+        self,
+        method: str,
+        params: dict | None = None,
+        session: str | None = None,
+        timeout: float = 30.0,
     ) -> dict:
         """Send a command and return its result, handling the events that arrive meanwhile."""
         sent = self._send(method, params, session)
