@@ -19,6 +19,7 @@ STAGING_ONLY = [
     "--select",
     "+staging_row_counts",
     "+rejected_rows",
+    "stg_reference__fx_rates",
     "--exclude",
     "raw_*",
     "--indirect-selection",
