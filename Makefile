@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: setup build refresh check test lint bench clean demo docs spark
+.PHONY: setup build refresh check report test lint bench clean demo docs spark
 
 setup: $(STAMP)
 	@mkdir -p warehouse/tmp reports
@@ -30,6 +30,11 @@ refresh: setup
 ## marts only; the raw and staging suites read the working file).
 check: setup
 	$(BIN)/python -m commops.gx_run --warehouse warehouse/build.duckdb
+
+## The offline report, reports/commops.html, from the published warehouse (make build writes it
+## too): one file with every script, style and number inside, that opens with the network off.
+report: setup
+	$(BIN)/python -m commops.report
 
 ## Lint (ruff, sqlfluff) and run every test.
 test: setup lint

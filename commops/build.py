@@ -13,8 +13,10 @@ Steps, each of which can stop the run and leave the published file as it was:
 5. publishing writes a new file for readers (the marts, the reference seeds and a build_info
    table: no raw, staging or intermediate data, no view) and renames it over the published
    one (COMMOPS_PUBLISHED_PATH, default warehouse/commops.duckdb) in one atomic step; a reader
-   holding the old file open keeps reading the version it opened.
-The run ends with where the warehouse landed and one health line.
+   holding the old file open keeps reading the version it opened;
+6. the offline report (commops.report) is written from the published file to commops.html in
+   the reports folder (--reports, default reports/).
+The run ends with where the warehouse landed, one health line, and where the report landed.
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "--suites", help="folder of Great Expectations suites (default expectations/)"
     )
     parser.add_argument(
-        "--reports", help="folder for the GX Data Docs and summary (default reports/)"
+        "--reports", help="folder for the GX Data Docs, summary and commops.html (default reports/)"
     )
     parser.add_argument("dbt_args", nargs="*", help="more dbt build arguments (after --)")
     args = parser.parse_args(argv)
@@ -228,6 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Warehouse published: {published}")
     print("Marts are in its `marts` schema, the build's counts in marts.build_info.")
     print(health_line(dq_health(working), gx_counts, origin == "demo seeds"))
+    from commops import report
+
+    try:
+        out = report.write_report(published, Path(args.reports or "reports") / "commops.html")
+    except report.ReportError as error:
+        print(f"Report not written: {error}", file=sys.stderr)
+        return 1
+    print(f"Report: {out}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,17 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
     result = run_dbt(["build"], warehouse=work / "demo.duckdb")
     assert result.returncode == 0, result.output[-6000:]
     return result
+
+
+@pytest.fixture(scope="session")
+def demo_published(demo_build: DbtResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo build published for readers (commops.publish), as `make build` leaves it."""
+    from commops import publish
+
+    path = tmp_path_factory.mktemp("demo_published") / "commops.duckdb"
+    info = publish.BuildInfo(built_at=datetime.now(UTC), raw_source="demo seeds")
+    publish.publish_for_readers(demo_build.warehouse, path, info)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     done = build(work, work / "raw", PASSING_SUITE)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"Warehouse published: {work / 'published.duckdb'}" in done.stdout
+    assert done.stdout.strip().endswith(f"Report: {work / 'reports' / 'commops.html'}")
     return work, work / "published.duckdb"
 
 
@@ -91,6 +92,17 @@ def test_published_file_holds_the_marts(published: tuple[Path, Path]) -> None:
     _, path = published
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select count(*) from marts.dim_members").fetchone()[0] > 0
+
+
+def test_the_build_writes_the_report_from_the_published_file(
+    published: tuple[Path, Path],
+) -> None:
+    work, path = published
+    with duckdb.connect(str(path), read_only=True) as con:
+        as_of = con.execute("select max(as_of_date) from marts.build_info").fetchone()[0]
+    page = (work / "reports" / "commops.html").read_text(encoding="utf-8")
+    assert f"Data as of 截至 {as_of};" in page
+    assert not (work / "reports" / "commops.html.partial").exists()
 
 
 def test_failed_checks_leave_the_published_file_untouched(published: tuple[Path, Path]) -> None:
