@@ -424,12 +424,16 @@ def listening_proxy() -> Iterator[tuple[int, list[bytes]]]:
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
+    server.settimeout(0.2)
     seen: list[bytes] = []
+    stop = threading.Event()
 
     def serve() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 conn, _ = server.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             with conn:
@@ -442,8 +446,9 @@ def listening_proxy() -> Iterator[tuple[int, list[bytes]]]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield server.getsockname()[1], seen
-    server.close()
+    stop.set()
     thread.join(timeout=5)
+    server.close()
 
 
 def test_commops_mf_sends_no_request(
