@@ -108,11 +108,11 @@ collapsed as (
 select * from collapsed
 {% endmacro %}
 
-{#- The hash a raw export's key is matched by (of the trimmed text, a missing key read as ''):
-    the shared keys and the rows joined to them must agree on it. Two keys whose hashes
-    collide are merely both treated as shared, then compared exactly. -#}
+{#- The hash a raw export's key is matched by (of the text trimmed as CONTRACT §2 says, a
+    missing key read as ''): the shared keys and the rows joined to them must agree on it. Two
+    keys whose hashes collide are merely both treated as shared, then compared exactly. -#}
 {% macro _key_hash(column) -%}
-    {{ commops.row_fingerprint(["trim(coalesce(" ~ column ~ ", ''))"]) }}
+    {{ commops.row_fingerprint([commops.trimmed("coalesce(" ~ column ~ ", '')")]) }}
 {%- endmacro %}
 
 {#- `select key_hash, raw_rows`: how many raw rows of one export have each key hash. -#}

@@ -1,8 +1,9 @@
 {#- `select` of one raw export's named columns (CONTRACT §2) as text under their contract
     names, from wherever the raw data is: RAW_DIR files (DuckDB), the `raw` schema
-    (`raw_source: tables`) or the demo seeds. Column names match after trimming,
-    case-insensitively; a missing required column fails naming the file or table and the
-    column; a missing optional column reads as empty; extra columns are ignored. -#}
+    (`raw_source: tables`) or the demo seeds. Column names match after trimming
+    (trim_characters), case-insensitively, the first of several equal names winning; a missing
+    required column fails naming the file or table and the column; a missing optional column
+    reads as empty; extra columns are ignored. -#}
 {% macro raw_text_select(entity) %}
     {%- set spec = commops.raw_entity_columns(entity) -%}
     {%- set raw_dir = env_var('RAW_DIR', '') | trim -%}
@@ -19,10 +20,17 @@
     {%- else -%}
         {{ exceptions.raise_compiler_error("var raw_source must be 'seeds' or 'tables', not '" ~ var('raw_source') ~ "'") }}
     {%- endif -%}
+    {%- set trimmed_away = [] -%}
+    {%- for point in commops.trim_characters() -%}
+        {%- do trimmed_away.append('%c' | format(point)) -%}
+    {%- endfor -%}
     {%- set present = {} -%}
     {%- if execute -%}
         {%- for column in _describe_columns(from_sql) -%}
-            {%- do present.update({column[0] | trim | lower: column}) -%}
+            {%- set name = column[0].strip(trimmed_away | join('')) | lower -%}
+            {%- if name not in present -%}
+                {%- do present.update({name: column}) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- for name, required in spec['columns'] -%}
             {%- if required and name not in present -%}

@@ -67,7 +67,7 @@ window_raw as (
 window_keyed as (
     select
         window_raw.*,
-        trim(window_raw.event_id) as event_key,
+        {{ commops.trimmed('window_raw.event_id') }} as event_key,
         {{ commops.row_fingerprint(names) }} as raw_hash
     from window_raw
 ),
@@ -107,8 +107,8 @@ earlier_keys as (
 earlier_raw as (
     {{ commops.collapsed_raw(
         'events',
-        where='occurred_at < ' ~ window['start']
-        ~ ' and trim(event_id) in (select earlier_keys.event_key from earlier_keys)',
+        where='occurred_at < ' ~ window['start'] ~ ' and '
+        ~ commops.trimmed('event_id') ~ ' in (select earlier_keys.event_key from earlier_keys)',
     ) | indent(4) }}
 ),
 {%- endif %}
