@@ -6,7 +6,8 @@
     whose occurred_at text sorts before it are taken to be screened already and unchanged.
     That is checked first, by counting them against the raw copies screened before it
     (raw_day_text); when the counts differ (an event older than the lookback arrived late, or
-    an old row was sent again) start is none: read every raw row. Also none when `screened` is
+    an old row was sent again) start is none: read every raw row. Malformed CSV records have no
+    date and are in every window: they are counted on neither side. Also none when `screened` is
     missing or empty. `who` names the model in the log line, and in the error raised when
     `screened` was built by an older version, without the columns this needs. -#}
 {% macro events_screen_window(screened, who) %}
@@ -34,7 +35,8 @@
     {%- set start = latest[0] - modules.datetime.timedelta(days=var('activity_lookback_days')) -%}
     {%- set start_sql = "'" ~ start.strftime('%Y-%m-%d') ~ "'" -%}
     {%- set raw_counts = run_query(
-        "select count(case when coalesce(occurred_at, '') < " ~ start_sql ~ ' then 1 end)'
+        "select count(case when coalesce(occurred_at, '') < " ~ start_sql
+        ~ ' and malformed_line is null then 1 end)'
         ~ ' as earlier_rows from (' ~ commops.raw_text_select('events') ~ ') as raw_rows'
     ).rows[0] -%}
     {%- set screened_counts = run_query(
