@@ -5,7 +5,7 @@
     collapse among them; a key conflict rejects every valid version of that id), so a run
     re-screens whole event ids, and only those its new raw rows touch:
     - the window: raw rows whose occurred_at text, as exported, sorts at or after 'YYYY-MM-DD'
-      of the latest date screened minus var activity_lookback_days (a plain text comparison,
+      of the latest date screened (not after the build date) minus var activity_lookback_days (a plain text comparison,
       cheap, and one Parquet row-group statistics can skip old files with). Raw rows before the
       window are taken to be unchanged: commops.events_screen_window checks that first by
       counting them against the rows screened before it (raw_day_text); when the counts differ
