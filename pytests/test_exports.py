@@ -335,6 +335,29 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     assert record_rows(readable.path) == [tuple(row[i] for i in order) for row in expected]
 
 
+def test_an_xlsx_row_wider_than_its_header_is_malformed(tmp_path: Path) -> None:
+    """A cell beyond the header's last named column makes the row malformed (CONTRACT §3),
+    kept as its sheet row number and its cells as a comma-separated line; empty rows are no
+    rows but keep their numbers."""
+    raw = write_valid(tmp_path / "raw", skip=("members",))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["member_id", "joined_at", "channel"])
+    sheet.append(["m1", "2024-01-01", "wx"])
+    sheet.append([None, None, None])
+    sheet.append(["m2", "2024-01-02", "wx", None, "stray, cell"])
+    workbook.save(raw / "members.xlsx")
+    readable = exports.prepare(exports.check_folder(raw), tmp_path / "cache")["members"]
+    assert record_rows(readable.path) == [("m1", "2024-01-01", "wx")]
+    with duckdb.connect() as con:
+        found = con.execute(
+            "select malformed_line, malformed_text, member_id from read_parquet(?)"
+            " where malformed_line is not null",
+            [readable.path],
+        ).fetchall()
+    assert found == [(4, 'm2,2024-01-02,wx,,"stray, cell"', None)]
+
+
 def test_header_only_xlsx(tmp_path: Path) -> None:
     raw = write_valid(tmp_path / "raw", skip=("members",))
     workbook = openpyxl.Workbook()
