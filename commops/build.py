@@ -4,7 +4,9 @@
 
 Steps, each of which can stop the run and leave the published file as it was:
 1. the raw inputs: a RAW_DIR export folder is checked in one pass (every problem at once,
-   headers and a sample, before dbt starts), and real exports need a secret COMMOPS_PII_SALT;
+   headers and a sample, before dbt starts), its CSV and xlsx exports are read whole into
+   Parquet records (a file that cannot be read whole is named with its line), and real
+   exports need a secret COMMOPS_PII_SALT;
 2. `dbt build` writes the working file (COMMOPS_DUCKDB_PATH, default warehouse/build.duckdb);
 3. the run's per-entity counts join the run history, and the guards compare them: an empty
    required export or a staged-row drop against the published build stops the run, an odd
@@ -99,7 +101,16 @@ def check_raw_inputs(origin: str, location: str) -> list[str]:
 
     problems: list[str] = []
     if origin == "folder":
-        problems += exports.check_folder(location).problems
+        preflight = exports.check_folder(location)
+        problems += preflight.problems
+        if preflight.ok:
+            # Read each CSV and xlsx export whole, once per change, where dbt will find it (the
+            # plugin's cache folder beside the working file): a quote never closed or a line in
+            # neither encoding is named here too, before dbt starts.
+            try:
+                exports.prepare(preflight, working_path().resolve().parent / "raw_cache")
+            except exports.ExportError as error:
+                problems += error.problems
     if origin != "demo seeds" and pii_salt_is_public():
         problems.append(
             "COMMOPS_PII_SALT is not set (or is the demo's public salt): phones and device ids "

@@ -7,11 +7,12 @@ Python, registered on every connection dbt opens.
 - `commops_pii_salt_is_public()`: whether that salt is the demo's public one (unset, empty or
   the demo value): a build from real exports stops then (macro `check_raw_inputs`).
 - `commops_raw_problems(raw_dir)`: every problem of a RAW_DIR export folder, one per line
-  ('' when none), from `commops.exports.check_folder`: headers and a sample, not the data.
+  ('' when none): those `commops.exports.check_folder` finds from headers and a sample and,
+  when there are none, those of reading each CSV and xlsx export whole
+  (`commops.exports.prepare`, which writes them as Parquet records into a cache folder beside
+  the working file, once per change: a quote never closed, a line in neither encoding).
 - `commops_raw_export(raw_dir, entity)`: what DuckDB reads for one export, as JSON
-  {"path", "kind", "delimiter"}, or {"error"} naming the file; GB18030 CSV and .xlsx are
-  converted to UTF-8 CSV in a cache folder beside the working file first
-  (`commops.exports.prepare`).
+  {"path", "kind"}, or {"error"} naming the file.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Plugin(BasePlugin):
 
     def initialize(self, plugin_config: dict) -> None:
         self._preflights: dict[str, object] = {}
-        self._prepared: dict[str, dict] = {}
+        self._prepared: dict[str, dict | Exception] = {}
         # dbt compiles models on several threads; the folder is checked and its exports
         # converted once per run, by one of them (a conversion writes into the cache folder).
         self._lock = threading.Lock()
@@ -70,15 +71,31 @@ class Plugin(BasePlugin):
             return self._preflights[raw_dir]
 
     def _readable(self, raw_dir: str, preflight) -> dict:
+        """The exports as DuckDB reads them (prepared once per run); ExportError if not."""
         from commops import exports
 
         with self._lock:
             if raw_dir not in self._prepared:
-                self._prepared[raw_dir] = exports.prepare(preflight, self._cache_dir())
-            return self._prepared[raw_dir]
+                try:
+                    self._prepared[raw_dir] = exports.prepare(preflight, self._cache_dir())
+                except exports.ExportError as error:
+                    self._prepared[raw_dir] = error
+            found = self._prepared[raw_dir]
+        if isinstance(found, Exception):
+            raise found
+        return found
 
     def raw_problems(self, raw_dir: str) -> str:
-        return "\n".join(self._preflight(raw_dir).problems)
+        from commops import exports
+
+        preflight = self._preflight(raw_dir)
+        if not preflight.ok:
+            return "\n".join(preflight.problems)
+        try:
+            self._readable(raw_dir, preflight)
+        except exports.ExportError as error:
+            return "\n".join(error.problems)
+        return ""
 
     def raw_export(self, raw_dir: str, entity: str) -> str:
         from commops import exports
@@ -92,9 +109,7 @@ class Plugin(BasePlugin):
             readable = self._readable(raw_dir, preflight)[entity]
         except exports.ExportError as error:
             return json.dumps({"error": str(error)})
-        return json.dumps(
-            {"path": str(readable.path), "kind": readable.kind, "delimiter": readable.delimiter}
-        )
+        return json.dumps({"path": str(readable.path), "kind": readable.kind})
 
     def configure_connection(self, conn) -> None:
         conn.create_function("commops_pii_salt", pii_salt, [], "VARCHAR", side_effects=False)

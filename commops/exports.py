@@ -6,9 +6,12 @@ to judge it (a CSV's first MiB and three small windows, an xlsx's first rows, Pa
 and reports every problem of the folder at once, each as one line naming the file. That is far
 kinder than the first DuckDB sniffer error of a dbt build several minutes in.
 
-`prepare` then says what DuckDB reads for each export: UTF-8 CSV and Parquet in place; a GB18030
-CSV transcoded to UTF-8 and an xlsx written as a UTF-8 CSV, both into a cache folder and redone
-only when the source changes.
+`prepare` then says what DuckDB reads for each export: Parquet in place; a CSV (UTF-8 or GB18030)
+read record by record exactly as CONTRACT §2 says (commops.records: RFC 4180, a bare CR kept in
+its value, a malformed record kept with its line and text) and an xlsx sheet, both written as a
+Parquet file of text into a cache folder and redone only when the source changes. A file that
+cannot be read whole (a quote never closed, a line in neither encoding) is a problem named with
+its file and line, like the others, before any model is built.
 
     python -m commops.exports RAW_DIR     # prints the problems; exit 1 on any, 0 otherwise
 """
@@ -19,6 +22,7 @@ import argparse
 import codecs
 import csv
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -29,6 +33,7 @@ from pathlib import Path
 import openpyxl
 import pyarrow.parquet as pq
 
+from commops import records
 from commops.contract import RawExport, raw_exports
 
 ACCEPTED = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -37,9 +42,10 @@ DELIMITERS = (",", ";", "\t")  # in tie-break order: a comma wins a tie
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 HEAD_BYTES = 1 << 20  # the sample that decides a CSV's encoding and holds its header
 WINDOW_BYTES = 64 << 10  # three more samples further on: a file can be ASCII for its first MiB
-CHUNK_BYTES = 4 << 20  # transcoding reads this much at a time
+CHUNK_BYTES = 4 << 20  # finding a line number reads this much at a time
 MAX_PART_PROBLEMS = 5  # a folder of a thousand broken parts should not bury the other problems
-CACHE_FORMAT = 1  # bump when what `prepare` writes changes, so old cached files are redone
+CACHE_FORMAT = 2  # bump when what `prepare` writes changes, so old cached files are redone
+XLSX_BATCH_ROWS = 50_000  # sheet rows written to Parquet at a time
 
 # CONTRACT §2 trims Unicode White_Space plus U+200B and U+FEFF; str.strip() differs from both.
 TRIMMED = (
@@ -49,7 +55,12 @@ TRIMMED = (
 
 
 class ExportError(Exception):
-    """A raw export that cannot be used; the message is for the user, one or a few lines."""
+    """Raw exports that cannot be used; the message is for the user, one or a few lines, and
+    `problems` lists each problem as one line naming its file."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
 
 
 class _Problem(Exception):
@@ -96,9 +107,11 @@ class Readable:
     """What DuckDB reads for one export."""
 
     entity: str
-    path: str  # a UTF-8 CSV file, a .parquet file, or a folder glob 'DIR/**/*.parquet'
-    kind: str  # 'csv' | 'parquet' | 'folder'
-    delimiter: str  # for csv
+    path: str  # a .parquet file, or a folder glob 'DIR/**/*.parquet'
+    # 'records': a Parquet file of text records written by `prepare` from a CSV or xlsx export,
+    # with the contract's columns and malformed_line/malformed_text (commops.records);
+    # 'parquet' | 'folder': the export itself, typed columns read as text in SQL (text_of).
+    kind: str
 
 
 # --- finding the exports -----------------------------------------------------------------------
@@ -453,36 +466,39 @@ def _check_parts(raw_dir: Path, spec: RawExport, folder: Path) -> None:
 
 
 def prepare(preflight: Preflight, cache_dir: Path | str) -> dict[str, Readable]:
-    """What DuckDB reads for each export. UTF-8 CSV and Parquet are read in place; GB18030 CSV
-    is transcoded to UTF-8 and xlsx written as a UTF-8 comma CSV, both into cache_dir and
-    reused while the source's size and mtime are unchanged."""
+    """What DuckDB reads for each export. Parquet is read in place; a CSV or xlsx export is
+    written as a Parquet file of text records into cache_dir (commops.records), reused while
+    the source's size and mtime and the contract's columns are unchanged. Raises ExportError
+    naming every export that cannot be read whole (file and line)."""
     if not preflight.ok:
-        raise ExportError(preflight.message())
+        raise ExportError(preflight.message(), preflight.problems)
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    readable = {}
+    readable, problems = {}, []
     for entity, export in preflight.exports.items():
-        if export.kind == "folder":
-            readable[entity] = Readable(
-                entity, f"{export.source.as_posix()}/**/*.parquet", "folder", ""
-            )
-        elif export.kind == "parquet":
-            readable[entity] = Readable(entity, str(export.source), "parquet", "")
-        elif export.kind == "csv" and export.encoding == "utf-8":
-            readable[entity] = Readable(entity, str(export.source), "csv", export.delimiter)
-        elif export.kind == "csv":
-            path = _cached(export, cache_dir, _transcode)
-            readable[entity] = Readable(entity, str(path), "csv", export.delimiter)
-        else:
-            path = _cached(export, cache_dir, _xlsx_to_csv)
-            readable[entity] = Readable(entity, str(path), "csv", ",")
+        try:
+            readable[entity] = _readable(export, cache_dir)
+        except ExportError as error:
+            problems += error.problems
+    if problems:
+        raise ExportError(Preflight(preflight.raw_dir, problems=problems).message(), problems)
     return readable
 
 
+def _readable(export: Export, cache_dir: Path) -> Readable:
+    if export.kind == "folder":
+        return Readable(export.entity, f"{export.source.as_posix()}/**/*.parquet", "folder")
+    if export.kind == "parquet":
+        return Readable(export.entity, str(export.source), "parquet")
+    write = _csv_records if export.kind == "csv" else _xlsx_records
+    return Readable(export.entity, str(_cached(export, cache_dir, write)), "records")
+
+
 def _cached(export: Export, cache_dir: Path, write) -> Path:
-    """cache_dir/ENTITY.csv written by write(export, path), redone only when the stamp beside
-    it (source, size, mtime_ns) no longer matches: a daily run does not transcode again."""
-    target = cache_dir / f"{export.entity}.csv"
+    """cache_dir/ENTITY.parquet written by write(export, path), redone only when the stamp
+    beside it (source, size, mtime_ns, the columns read) no longer matches: a daily run does
+    not read an unchanged file again."""
+    target = cache_dir / f"{export.entity}.parquet"
     stamp_path = cache_dir / f"{export.entity}.json"
     try:
         status = export.source.stat()
@@ -494,10 +510,12 @@ def _cached(export: Export, cache_dir: Path, write) -> Path:
         "kind": export.kind,
         "size": status.st_size,
         "mtime_ns": status.st_mtime_ns,
+        "columns": list(raw_exports()[export.entity].columns),
     }
     if target.is_file() and _read_stamp(stamp_path) == stamp:
         return target
-    partial = cache_dir / f".{export.entity}.csv.partial"
+    partial = cache_dir / f".{export.entity}.parquet.partial"
+    stamp_path.unlink(missing_ok=True)
     try:
         write(export, partial)
         os.replace(partial, target)
@@ -516,52 +534,67 @@ def _read_stamp(path: Path) -> dict | None:
         return None
 
 
-def _transcode(export: Export, target: Path) -> None:
-    """GB18030 to UTF-8, streamed whole lines at a time so that a decode error names its line;
-    every byte otherwise (delimiter, quotes, CR) is kept."""
-    line = 1
-    with open(export.source, "rb") as source, open(target, "wb") as out:
-        carry = b""
-        while chunk := source.read(CHUNK_BYTES):
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1
-            data, carry = data[:cut], data[cut:]
-            out.write(_gb18030_to_utf8(export, data, line))
-            line += data.count(b"\n")
-        out.write(_gb18030_to_utf8(export, carry, line))
+def _column_key(name: str) -> str:
+    """How a header name is matched with a contract column (CONTRACT §1)."""
+    return _trim(name).lower()
 
 
-def _gb18030_to_utf8(export: Export, data: bytes, first_line: int) -> bytes:
+def _csv_records(export: Export, target: Path) -> None:
+    """A CSV export's records (commops.records), or an ExportError naming file and line."""
+    label = export.source.name
     try:
-        return data.decode("gb18030").encode("utf-8")
-    except UnicodeDecodeError as error:
-        line = first_line + data.count(b"\n", 0, error.start)
-        raise ExportError(
-            f"{export.source.name}: line {line} is neither UTF-8 nor GB18030 text; {SAVE_AS}"
-        ) from None
+        records.convert_csv(
+            export.source,
+            target,
+            encoding=export.encoding,
+            delimiter=export.delimiter,
+            columns=raw_exports()[export.entity].columns,
+            name_key=_column_key,
+        )
+    except records.UnreadableRecords as error:
+        if error.kind == "encoding":
+            message = f"{label}: line {error.line} is neither UTF-8 nor GB18030 text; {SAVE_AS}"
+        else:
+            message = (
+                f'{label}: the quoted field opened on line {error.line} is never closed (a "'
+                " starts a quoted field only at the start of a field, and a quote inside one is"
+                ' written "")'
+            )
+        raise ExportError(message) from None
 
 
-def _xlsx_to_csv(export: Export, target: Path) -> None:
-    """The first sheet as a UTF-8 comma CSV that DuckDB reads with quote and escape `"`.
-
-    Wholly empty rows are left out (Excel keeps formatted empty rows; CONTRACT §1 reads an
-    empty line as no record). Rows are as wide as the header; a non-empty cell beyond it is
-    kept, so that row is malformed and rejected rather than lost.
-    """
+def _xlsx_records(export: Export, target: Path) -> None:
+    """The first sheet's rows as records: the first row is the header; wholly empty rows are
+    left out (Excel keeps formatted empty rows; CONTRACT §2 reads an empty line as no record);
+    a row with a non-empty cell beyond the header's last named cell is malformed, kept as its
+    sheet row number and its cells as a comma-separated line (CONTRACT §3)."""
     label = export.source.name
     workbook = _open_workbook(label, export.source, ExportError)
     try:
-        with open(target, "w", encoding="utf-8", newline="") as out:
-            minimal = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-            # Python 3.11 leaves a lone CR unquoted under an LF terminator; quote such rows.
-            quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-            width = None
-            for cells in _sheet_rows(label, workbook, ExportError):
-                if width is None:
-                    width = max((i + 1 for i, cell in enumerate(cells) if cell), default=0)
-                cells = _fit(cells, width)
-                if any(cells):
-                    (quoted if any("\r" in cell for cell in cells) else minimal).writerow(cells)
+        rows = enumerate(_sheet_rows(label, workbook, ExportError), start=1)
+        header = next(rows, (1, []))[1]
+        width = max((i + 1 for i, cell in enumerate(header) if cell), default=0)
+        keys = [_column_key(name) for name in header[:width]]
+        picks = [
+            (column, keys.index(column))
+            for column in raw_exports()[export.entity].columns
+            if column in keys
+        ]
+        writer = records.RecordWriter(target, picks, width)
+        good: list[list[str]] = []
+        bad: list[tuple[int, str]] = []
+        for line, cells in rows:
+            if not any(cells):
+                continue
+            if any(cells[width:]):
+                bad.append((line, _csv_line(_fit(cells, width))))
+            else:
+                good.append(cells[:width] + [""] * (width - len(cells)))
+            if len(good) + len(bad) >= XLSX_BATCH_ROWS:
+                writer.write(records=good, malformed=bad)
+                good, bad = [], []
+        writer.write(records=good, malformed=bad)
+        writer.close()
     finally:
         workbook.close()
 
@@ -572,6 +605,12 @@ def _fit(cells: list[str], width: int) -> list[str]:
     while len(cells) > width and not cells[-1]:
         cells.pop()
     return cells
+
+
+def _csv_line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
 
 
 # --- small helpers and the command line ---------------------------------------------------------

@@ -12,7 +12,10 @@
     text columns, null read as empty), and all of them are grouped and marked key_shared: an
     incremental model reads a small part of an export this way, and judges its key conflicts
     among the rows it reads. Exact duplicates share every column, so a condition on the
-    columns keeps all copies of a row or none. -#}
+    columns keeps all copies of a row or none.
+
+    malformed_line and malformed_text (see raw_text_select) pass through and are grouped on
+    too: a malformed record is never collapsed, as no two have the same line. -#}
 {% macro collapsed_raw(entity, where=none) %}
     {%- set spec = commops.raw_entity_columns(entity) -%}
     {%- set names = [] -%}
@@ -30,8 +33,10 @@ source as (
 as_text as (
     select
     {%- for name in names %}
-        coalesce({{ name }}, '') as {{ name }}{{ ',' if not loop.last }}
+        coalesce({{ name }}, '') as {{ name }},
     {%- endfor %}
+        malformed_line,
+        malformed_text
     from source
 ),
 
@@ -45,13 +50,17 @@ collapsed as (
     {%- for name in names %}
         {{ name }},
     {%- endfor %}
+        malformed_line,
+        malformed_text,
         count(*) as raw_copies,
         true as key_shared
     from kept
     group by
     {%- for name in names %}
-        {{ name }}{{ ',' if not loop.last }}
+        {{ name }},
     {%- endfor %}
+        malformed_line,
+        malformed_text
 )
 {%- else %}
 {#- Each branch reads the export itself, and no CTE is read twice: the base views are views,
@@ -73,6 +82,8 @@ single_rows as (
     {%- for name in names %}
         coalesce(source.{{ name }}, '') as {{ name }},
     {%- endfor %}
+        source.malformed_line,
+        source.malformed_text,
         1 as raw_copies,
         false as key_shared
     from ({{ raw_sql | indent(8) }}) as source
@@ -87,6 +98,8 @@ shared_rows as (
     {%- for name in names %}
         coalesce(source.{{ name }}, '') as {{ name }},
     {%- endfor %}
+        source.malformed_line,
+        source.malformed_text,
         count(*) as raw_copies,
         true as key_shared
     from ({{ raw_sql | indent(8) }}) as source
@@ -94,8 +107,10 @@ shared_rows as (
         on {{ _key_hash('source.' ~ spec['key_group']) }} = shared_keys.shared_key_hash
     group by
     {%- for name in names %}
-        coalesce(source.{{ name }}, ''){{ ',' if not loop.last }}
+        coalesce(source.{{ name }}, ''),
     {%- endfor %}
+        source.malformed_line,
+        source.malformed_text
 ),
 
 collapsed as (
@@ -108,11 +123,11 @@ collapsed as (
 select * from collapsed
 {% endmacro %}
 
-{#- The hash a raw export's key is matched by (of the trimmed text, a missing key read as ''):
-    the shared keys and the rows joined to them must agree on it. Two keys whose hashes
-    collide are merely both treated as shared, then compared exactly. -#}
+{#- The hash a raw export's key is matched by (of the text trimmed as CONTRACT §2 says, a
+    missing key read as ''): the shared keys and the rows joined to them must agree on it. Two
+    keys whose hashes collide are merely both treated as shared, then compared exactly. -#}
 {% macro _key_hash(column) -%}
-    {{ commops.row_fingerprint(["trim(coalesce(" ~ column ~ ", ''))"]) }}
+    {{ commops.row_fingerprint([commops.trimmed("coalesce(" ~ column ~ ", '')")]) }}
 {%- endmacro %}
 
 {#- `select key_hash, raw_rows`: how many raw rows of one export have each key hash. -#}

@@ -1,9 +1,27 @@
-{#- A trimmed text value as a Shanghai-local timestamp; null when empty or not a real instant.
-    Without an offset the value is Shanghai time; with one it is converted. Three tiers, one
-    meaning: the usual form is cast as it is, the fixed-position ISO forms are cut with substr,
-    and only the rest (one-digit parts, slashes, fractions, no seconds) is taken apart with
-    regular expressions. -#}
+{#- A trimmed text value as a Shanghai-local timestamp; null when empty, not a real instant, or
+    when its Shanghai date is outside the years 1900–2100 (CONTRACT §2). Without an offset the
+    value is Shanghai time; with one it is converted. Three tiers, one meaning: the usual form
+    is cast as it is, the fixed-position ISO forms are cut with substr, and only the rest
+    (one-digit parts, slashes, fractions, no seconds) is taken apart with regular expressions.
+    The years: an offset moves a value by less than two days, so a text year 1901–2099 is in
+    range whatever its offset, one outside 1899–2101 never is (and is never cast, which could
+    overflow an engine's timestamp), and only the four years between are checked on the
+    converted value. -#}
 {% macro parse_timestamp(expr) -%}
+    {%- set parsed = commops._parse_timestamp_any_year(expr) -%}
+    {%- set year = 'substr(' ~ expr ~ ', 1, 4)' -%}
+    case
+        when {{ year }} between '1901' and '2099'
+            then {{ parsed }}
+        when {{ year }} in ('1899', '1900', '2100', '2101')
+            and {{ parsed }} >= cast('1900-01-01 00:00:00' as timestamp)
+            and {{ parsed }} < cast('2101-01-01 00:00:00' as timestamp)
+            then {{ parsed }}
+    end
+{%- endmacro %}
+
+{#- The timestamp of a value matching timestamp_pattern, Shanghai local, whatever its year. -#}
+{% macro _parse_timestamp_any_year(expr) -%}
     case
         when {{ commops.regex_like(expr, commops._plain_timestamp_pattern()) }}
             then {{ commops.try_cast(expr, 'timestamp') }}

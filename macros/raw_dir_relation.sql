@@ -1,8 +1,9 @@
-{#- The `from` expression reading one raw export from the RAW_DIR folder, every column as text,
-    and the export's name for messages. Which file, its encoding and its delimiter are settled
-    by commops.exports (commops/duckdb_plugin.py): UTF-8 CSV and Parquet are read in place,
-    GB18030 CSV and .xlsx from a UTF-8 copy in the cache folder beside the working file. `sql`
-    is none for an optional export the folder does not have. -#}
+{#- The `from` expression reading one raw export from the RAW_DIR folder, the export's name for
+    messages, and whether it holds text records (`records`: a CSV or xlsx export that
+    commops.exports read as CONTRACT §2 says into a Parquet file in the cache folder beside the
+    working file, with malformed_line and malformed_text; commops/duckdb_plugin.py) or is a
+    Parquet export read in place, whose typed columns raw_text_select reads as text. `sql` is
+    none for an optional export the folder does not have. -#}
 {% macro raw_dir_relation(entity, raw_dir) %}
     {{- return(adapter.dispatch('raw_dir_relation', 'commops')(entity, raw_dir)) -}}
 {% endmacro %}
@@ -12,7 +13,7 @@
 {% endmacro %}
 
 {% macro duckdb__raw_dir_relation(entity, raw_dir) %}
-    {%- set result = {'sql': "(select 1 as placeholder)", 'name': raw_dir ~ '/' ~ entity} -%}
+    {%- set result = {'sql': "(select 1 as placeholder)", 'name': raw_dir ~ '/' ~ entity, 'records': false} -%}
     {%- if execute -%}
         {%- set found = fromjson(run_query(
             "select commops_raw_export('" ~ raw_dir | replace("'", "''") ~ "', '" ~ entity ~ "')"
@@ -23,15 +24,10 @@
         {%- set path = found.get('path', '') | replace("'", "''") -%}
         {%- if found['kind'] == 'absent' -%}
             {%- do result.update({'sql': none}) -%}
-        {%- elif found['kind'] == 'csv' -%}
-            {%- set delimiter = '\\t' if found['delimiter'] == '\t' else found['delimiter'] -%}
-            {%- do result.update({'sql':
-                "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = e'" ~ delimiter
-                ~ "', quote = '\"', escape = '\"', auto_detect = true)"}) -%}
-        {%- elif found['kind'] == 'parquet' -%}
-            {%- do result.update({'sql': "read_parquet('" ~ path ~ "')"}) -%}
-        {%- else -%}
+        {%- elif found['kind'] == 'folder' -%}
             {%- do result.update({'sql': "read_parquet('" ~ path ~ "', union_by_name = true)"}) -%}
+        {%- else -%}
+            {%- do result.update({'sql': "read_parquet('" ~ path ~ "')", 'records': found['kind'] == 'records'}) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(result) }}

@@ -1,4 +1,5 @@
-{#- A raw text value trimmed; empty after trimming reads as null. -#}
+{#- A raw text value trimmed as CONTRACT §2 says (macro trimmed); empty after trimming reads as
+    null. -#}
 {% macro trimmed_text(expr) -%}
-    nullif(trim({{ expr }}), '')
+    nullif({{ commops.trimmed(expr) }}, '')
 {%- endmacro %}

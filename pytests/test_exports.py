@@ -44,13 +44,16 @@ def write_valid(raw: Path, skip: tuple[str, ...] = ()) -> Path:
     return raw
 
 
-def duck_rows(path: str, delimiter: str) -> list[tuple]:
-    sql = (
-        "select * from read_csv(?, header = true, all_varchar = true, delim = ?, "
-        "quote = '\"', escape = '\"')"
-    )
+def record_rows(path: str) -> list[tuple]:
+    """The well-formed records of a prepared export as DuckDB reads them, in file order."""
     with duckdb.connect() as con:
-        return con.execute(sql, [path, delimiter]).fetchall()
+        described = con.execute("describe select * from read_parquet(?)", [path]).fetchall()
+        names = [row[0] for row in described]
+        assert names[-2:] == ["malformed_line", "malformed_text"]
+        columns = ", ".join(f'"{name}"' for name in names[:-2])
+        return con.execute(
+            f"select {columns} from read_parquet(?) where malformed_line is null", [path]
+        ).fetchall()
 
 
 def only_problem(raw: Path) -> str:
@@ -249,9 +252,9 @@ def test_a_bad_line_past_the_first_mib_is_found_and_named(tmp_path: Path) -> Non
 def test_prepared_csv_reads_as_the_utf8_comma_original(
     tmp_path: Path, encoding: str, delimiter: str, bom: bytes
 ) -> None:
+    """Every encoding and delimiter reads into the same Parquet records (the contract's columns
+    of the header, in contract order), delimiters, quotes and line breaks inside values kept."""
     raw = write_valid(tmp_path / "raw", skip=("members",))
-    original = tmp_path / "original.csv"
-    original.write_bytes(csv_bytes([MEMBER_HEADER, *ROWS]))
     (raw / "members.csv").write_bytes(bom + csv_bytes([MEMBER_HEADER, *ROWS], delimiter, encoding))
 
     preflight = exports.check_folder(raw)
@@ -260,13 +263,9 @@ def test_prepared_csv_reads_as_the_utf8_comma_original(
     assert (export.kind, export.encoding, export.delimiter) == ("csv", encoding, delimiter)
     readable = exports.prepare(preflight, tmp_path / "cache")["members"]
 
-    assert readable.kind == "csv" and readable.delimiter == delimiter
-    if encoding == "utf-8":
-        assert readable.path == str(raw / "members.csv")  # read in place, no copy
-    else:
-        assert Path(readable.path).parent == tmp_path / "cache"
-    assert duck_rows(readable.path, delimiter) == duck_rows(str(original), ",")
-    assert len(duck_rows(readable.path, delimiter)) == len(ROWS)
+    assert readable.kind == "records"
+    assert Path(readable.path).parent == tmp_path / "cache"
+    assert record_rows(readable.path) == [tuple(row) for row in ROWS]
 
 
 def test_an_ascii_head_with_gb18030_further_on_is_gb18030(tmp_path: Path) -> None:
@@ -299,7 +298,17 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     raw = write_valid(tmp_path / "raw", skip=("members",))
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    header = ["member_id", "joined_at", "channel", "score", "rate", "amount", "big", "tiny", "zh"]
+    header = [
+        "member_id",
+        "joined_at",
+        "channel",
+        "credit_score",
+        "annual_revenue_cny",
+        "requested_amount_cny",
+        "campaign_id",
+        "referrer_member_id",
+        "region",
+    ]
     sheet.append(header)
     sheet.append([42, dt.date(2024, 3, 5), "wx", 3.0, 0.1, 1234.5, 1e20, 1e-7, '中文, "引号"'])
     sheet.append([None, None, None, None, None, None, None, None, None])
@@ -311,7 +320,7 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     assert preflight.ok, preflight.message()
     assert preflight.exports["members"].kind == "xlsx"
     readable = exports.prepare(preflight, tmp_path / "cache")["members"]
-    assert (readable.kind, readable.delimiter) == ("csv", ",")
+    assert readable.kind == "records"
 
     expected = [
         ["42", "2024-03-05", "wx", "3", "0.1", "1234.5", "100000000000000000000", "0.0000001",
@@ -319,10 +328,34 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
         ["7", "2024-03-05 13:04:05", "", "-2", "2.5", "", "", "", "多\n行"],
         ["8", "2024-03-05 13:04:05.120000", "", "", "", "", "", "", ""],
     ]  # fmt: skip
-    with open(readable.path, encoding="utf-8", newline="") as handle:
-        assert list(csv.reader(handle)) == [header, *expected]
-    as_duckdb = [tuple(value or None for value in row) for row in expected]
-    assert duck_rows(readable.path, ",") == as_duckdb
+    # The Parquet holds the contract's columns in contract order: member_id, joined_at,
+    # community_id, channel, campaign_id, referrer_member_id, annual_revenue_cny, credit_score,
+    # requested_amount_cny, region.
+    order = [header.index(name) for name in raw_exports()["members"].columns if name in header]
+    assert record_rows(readable.path) == [tuple(row[i] for i in order) for row in expected]
+
+
+def test_an_xlsx_row_wider_than_its_header_is_malformed(tmp_path: Path) -> None:
+    """A cell beyond the header's last named column makes the row malformed (CONTRACT §3),
+    kept as its sheet row number and its cells as a comma-separated line; empty rows are no
+    rows but keep their numbers."""
+    raw = write_valid(tmp_path / "raw", skip=("members",))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["member_id", "joined_at", "channel"])
+    sheet.append(["m1", "2024-01-01", "wx"])
+    sheet.append([None, None, None])
+    sheet.append(["m2", "2024-01-02", "wx", None, "stray, cell"])
+    workbook.save(raw / "members.xlsx")
+    readable = exports.prepare(exports.check_folder(raw), tmp_path / "cache")["members"]
+    assert record_rows(readable.path) == [("m1", "2024-01-01", "wx")]
+    with duckdb.connect() as con:
+        found = con.execute(
+            "select malformed_line, malformed_text, member_id from read_parquet(?)"
+            " where malformed_line is not null",
+            [readable.path],
+        ).fetchall()
+    assert found == [(4, 'm2,2024-01-02,wx,,"stray, cell"', None)]
 
 
 def test_header_only_xlsx(tmp_path: Path) -> None:
@@ -360,7 +393,7 @@ def test_cache_is_reused_until_the_source_changes(tmp_path: Path, kind: str) -> 
     write_source("抖音")
     exports.prepare(exports.check_folder(raw), tmp_path / "cache")
     assert cached.stat().st_mtime_ns != first
-    assert duck_rows(str(cached), ",") == [("1", "2024-01-01", "抖音")]
+    assert record_rows(str(cached)) == [("1", "2024-01-01", "抖音")]
 
 
 def test_prepare_refuses_a_folder_with_problems(tmp_path: Path) -> None:

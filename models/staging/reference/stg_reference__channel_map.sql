@@ -6,10 +6,10 @@ source as (
 
 final as (
     select
-        lower(trim(label)) as label_key,
-        trim(label) as label,
-        trim(channel) as channel,
-        trim(channel_name_zh) as channel_name_zh
+        lower({{ commops.trimmed('label') }}) as label_key,
+        {{ commops.trimmed('label') }} as label,
+        {{ commops.trimmed('channel') }} as channel,
+        {{ commops.trimmed('channel_name_zh') }} as channel_name_zh
     from source
 )
 

@@ -6,9 +6,9 @@ source as (
 
 final as (
     select
-        lower(trim(label)) as label_key,
-        trim(label) as label,
-        lower(trim(category)) as category
+        lower({{ commops.trimmed('label') }}) as label_key,
+        {{ commops.trimmed('label') }} as label,
+        lower({{ commops.trimmed('category') }}) as category
     from source
 )
 

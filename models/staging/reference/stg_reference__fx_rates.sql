@@ -6,7 +6,7 @@ source as (
 
 final as (
     select
-        upper(trim(currency)) as currency,
+        upper({{ commops.trimmed('currency') }}) as currency,
         cast(month as date) as month,
         cast(rate_to_cny as double) as rate_to_cny
     from source

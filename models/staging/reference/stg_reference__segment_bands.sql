@@ -6,8 +6,8 @@ source as (
 
 final as (
     select
-        lower(trim(dimension)) as dimension,
-        trim(band) as band,
+        lower({{ commops.trimmed('dimension') }}) as dimension,
+        {{ commops.trimmed('band') }} as band,
         cast(lower as double) as lower_bound,
         cast(upper as double) as upper_bound
     from source

@@ -5,12 +5,15 @@
     collapse among them; a key conflict rejects every valid version of that id), so a run
     re-screens whole event ids, and only those its new raw rows touch:
     - the window: raw rows whose occurred_at text, as exported, sorts at or after 'YYYY-MM-DD'
-      of the latest date screened minus var activity_lookback_days (a plain text comparison,
+      of the latest date screened (not after the build date) minus var activity_lookback_days (a plain text comparison,
       cheap, and one Parquet row-group statistics can skip old files with). Raw rows before the
       window are taken to be unchanged: commops.events_screen_window checks that first by
       counting them against the rows screened before it (raw_day_text); when the counts differ
       (an event older than the lookback arrived late, or an old row was sent again), the window
-      is every raw row, which is slower and still exact;
+      is every raw row, which is slower and still exact. Malformed CSV records (CONTRACT §3:
+      no occurred_at, only their line and text) are always in the window: they are few, and
+      dating them by an occurred_at they do not have would send every run that finds a new
+      one back to reading every raw row;
     - touched ids: those of a distinct raw row in the window that is not already here with the
       same raw text (raw_hash) and the same number of copies;
     - the batch: every raw row of a touched id (in the window, and before it when the id has
@@ -60,15 +63,17 @@ with
 {% if is_incremental() %}
 window_raw as (
     {{ commops.collapsed_raw(
-        'events', where=('occurred_at >= ' ~ window['start']) if window['start'] else none,
+        'events',
+        where=('(occurred_at >= ' ~ window['start'] ~ ' or malformed_line is not null)')
+        if window['start'] else none,
     ) | indent(4) }}
 ),
 
 window_keyed as (
     select
         window_raw.*,
-        trim(window_raw.event_id) as event_key,
-        {{ commops.row_fingerprint(names) }} as raw_hash
+        {{ commops.trimmed('window_raw.event_id') }} as event_key,
+        {{ commops.row_fingerprint(names + ['malformed_line', 'malformed_text']) }} as raw_hash
     from window_raw
 ),
 
@@ -79,7 +84,7 @@ window_screened as (
         raw_copies
     from {{ this }}
     {%- if window['start'] %}
-    where raw_day_text >= {{ window['start'] }}
+    where raw_day_text >= {{ window['start'] }} or raw_day_text is null
     {%- endif %}
 ),
 
@@ -107,8 +112,8 @@ earlier_keys as (
 earlier_raw as (
     {{ commops.collapsed_raw(
         'events',
-        where='occurred_at < ' ~ window['start']
-        ~ ' and trim(event_id) in (select earlier_keys.event_key from earlier_keys)',
+        where='occurred_at < ' ~ window['start'] ~ ' and malformed_line is null and '
+        ~ commops.trimmed('event_id') ~ ' in (select earlier_keys.event_key from earlier_keys)',
     ) | indent(4) }}
 ),
 {%- endif %}
@@ -118,6 +123,8 @@ raw as (
         {%- for name in names %}
         window_keyed.{{ name }},
         {%- endfor %}
+        window_keyed.malformed_line,
+        window_keyed.malformed_text,
         window_keyed.raw_copies,
         window_keyed.key_shared
     from window_keyed
@@ -129,6 +136,8 @@ raw as (
         {%- for name in names %}
         earlier_raw.{{ name }},
         {%- endfor %}
+        earlier_raw.malformed_line,
+        earlier_raw.malformed_text,
         earlier_raw.raw_copies,
         earlier_raw.key_shared
     from earlier_raw
@@ -177,6 +186,8 @@ keyed as (
         checked.member_id_text,
         checked.community_id_text,
         checked.content_id_text,
+        checked.malformed_line,
+        checked.malformed_text,
         checked.raw_copies,
         checked.occurred_at,
         checked.event_type_code,
@@ -200,8 +211,9 @@ final as (
         raw_copies,
         reject_reason,
         {{ commops.rejected_raw_record('events', 'reject_reason') }} as raw_record,
-        {{ commops.row_fingerprint(raw_names) }} as raw_hash,
-        substr(raw_occurred_at, 1, 10) as raw_day_text,
+        {{ commops.row_fingerprint(raw_names + ['malformed_line', 'malformed_text']) }} as raw_hash,
+        -- null for a malformed record, which has no occurred_at (see the window above)
+        case when malformed_line is null then substr(raw_occurred_at, 1, 10) end as raw_day_text,
         {{ stamp_sql }} as screened_at
     from keyed
 )
