@@ -2,9 +2,11 @@
 
 Usage::
 
-    python -m commops.gx_run --warehouse warehouse/commops.duckdb \\
+    python -m commops.gx_run [--warehouse warehouse/work/commops.duckdb] \\
         [--suites expectations] [--docs reports/gx_docs] \\
         [--summary reports/gx_summary.json] [--fail-on critical|any]
+
+``--warehouse`` defaults to the working file (COMMOPS_DUCKDB_PATH, as the dbt profile reads it).
 
 The warehouse is opened read-only through GX's SQL datasource (``duckdb:///PATH``, with
 :mod:`commops.gx_shim` installed), so every metric is computed inside DuckDB; nothing is
@@ -756,7 +758,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m commops.gx_run",
         description="Validate the DuckDB warehouse with the Great Expectations suites.",
     )
-    parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB file (read-only)")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file, opened read-only (default: the working file, COMMOPS_DUCKDB_PATH)",
+    )
     parser.add_argument(
         "--suites", type=Path, default=DEFAULT_SUITES_DIR, help="folder of *.json suite files"
     )
@@ -800,6 +806,10 @@ def run_for_build(argv: Sequence[str] | None = None) -> tuple[int, dict[str, int
     """main's work: the exit status and the failed expectations by severity (None when the run
     could not finish), for the build's health line."""
     args = parse_args(argv)
+    if args.warehouse is None:
+        from commops.build import working_path
+
+        args.warehouse = working_path()
     try:
         _check_main_module()
         if not args.warehouse.is_file():
