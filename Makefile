@@ -59,8 +59,12 @@ demo: setup
 spark: setup
 	$(BIN)/python -m commops.spark_load build
 
+## The dbt docs site as one self-contained file that opens from file:// with no network
+## (descriptions, lineage; column types come from the working file, so run after `make build`).
 docs: setup
-	$(BIN)/dbt docs generate
+	$(BIN)/dbt docs generate --static
+	cp target/static_index.html reports/dbt_docs.html
+	@echo "dbt docs: reports/dbt_docs.html"
 
 clean:
 	rm -rf target logs warehouse reports dbt_packages
