@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_checks:
         from commops import gx_run
 
-        gx_args = ["--warehouse", str(working), "--brief"]
+        gx_args = ["--warehouse", str(working), "--brief", "--built-at", started.isoformat()]
         if args.suites:
             gx_args += ["--suites", args.suites]
         if args.reports:

@@ -83,7 +83,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -422,6 +422,7 @@ class RunReport:
     seconds: float
     timings: dict[str, float]
     warnings: list[str]
+    run_name: str = ""
 
     def counts(self, suite: str | None = None) -> dict[str, int]:
         rows = [o for o in self.outcomes if suite is None or o.spec.suite == suite]
@@ -450,6 +451,7 @@ class RunReport:
 
         return {
             "warehouse": str(self.warehouse),
+            "run_name": self.run_name,
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "seconds": round(self.seconds, 3),
             "gx_version": great_expectations.__version__,
@@ -486,7 +488,7 @@ def format_summary(report: RunReport, brief: bool = False) -> str:
     totals = report.counts()
     blocking_ids = {id(o) for o in report.blocking()}
     lines = [
-        f"GX run on {report.warehouse}: {len(report.suites)} suite(s), "
+        f"GX run on {report.warehouse} ({report.run_name}): {len(report.suites)} suite(s), "
         f"{totals['expectations']} expectations, {totals['passed']} passed, "
         f"{totals['failed']} failed, {totals['errored']} errored ({report.seconds:.1f} s)"
     ]
@@ -601,19 +603,68 @@ def duckdb_settings() -> dict[str, str]:
     }
 
 
+def run_name(as_of: date | None, built_at: datetime) -> str:
+    """What the Data Docs call a run: 'as_of_date 2026-03-31, built 2026-12-02 10h09 UTC'.
+
+    No ':' or '/': GX makes a folder of it."""
+    built = built_at.astimezone(UTC).strftime("%Y-%m-%d %Hh%M UTC")
+    return f"as_of_date {as_of.isoformat() if as_of else 'unknown'}, built {built}"
+
+
+def _first_found(
+    datasource: SQLDatasource, tables: Sequence[tuple[str, str]], sources: Sequence[str]
+) -> Any:
+    """max(column) of the first `schema.table.column` of `sources` whose table the warehouse
+    has; None when it has none of them."""
+    import sqlalchemy as sa
+
+    for source in sources:
+        schema, table, column = source.split(".")
+        if (schema, table) in tables:
+            sql = sa.text(f"select max({column}) from {schema}.{table}")
+            with datasource.get_engine().connect() as connection:
+                return connection.execute(sql).scalar()
+    return None
+
+
+def _run_facts(
+    datasource: SQLDatasource, tables: Sequence[tuple[str, str]], warehouse: Path
+) -> tuple[date | None, datetime]:
+    """The warehouse's as_of_date and when it was built: from marts.build_info of a published
+    file, or int_as_of_date and the run history `python -m commops.build` keeps in a working
+    file; a file built by dbt alone has no history, so then when the file was last written."""
+    as_of = _first_found(
+        datasource,
+        tables,
+        ("marts.build_info.as_of_date", "intermediate.int_as_of_date.as_of_date"),
+    )
+    built = _first_found(
+        datasource, tables, ("marts.build_info.built_at", "ops.run_history.run_at")
+    )
+    if not isinstance(built, datetime):
+        built = datetime.fromtimestamp(warehouse.stat().st_mtime, UTC)
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    return (as_of if isinstance(as_of, date) else None), built
+
+
 def validate(
     warehouse: Path,
     suites: Sequence[SuiteSpec],
     docs_dir: Path,
     fail_on: str = "critical",
     progress: Callable[[str], None] | None = None,
+    built_at: datetime | None = None,
 ) -> RunReport:
     """Validate the suites against the warehouse and build the Data Docs; progress, when
     given, is told as each suite starts and when the Data Docs are being written.
 
-    The Data Docs work offline (commops.gx_docs).
+    The Data Docs name the run after the warehouse's as_of_date and when it was built
+    (`built_at`, default: what the file says, see _run_facts), and work offline
+    (commops.gx_docs).
     """
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
 
     from commops import gx_docs, gx_shim
 
@@ -631,6 +682,9 @@ def validate(
         kwargs={"connect_args": {"read_only": True, "config": duckdb_settings()}},
     )
     tables = list_tables(datasource)
+    as_of, built = _run_facts(datasource, tables, warehouse)
+    built = _utc_time((built_at or built).isoformat())
+    run_id = RunIdentifier(run_name=run_name(as_of, built), run_time=built)
     batches: dict[str, BatchDefinition | Exception] = {}
 
     def batch_for(target: Target) -> BatchDefinition:
@@ -686,7 +740,7 @@ def validate(
                     name=f"{suite_name}.{target.label}", data=batch_definition, suite=suite
                 )
             )
-            result = definition.run(result_format=_RESULT_FORMAT)
+            result = definition.run(result_format=_RESULT_FORMAT, run_id=run_id)
             by_id = {evr.expectation_config.id: evr for evr in result.results}
             for spec, expectation_id in zip(specs, ids, strict=True):
                 evr = by_id.get(expectation_id)
@@ -738,6 +792,7 @@ def validate(
         seconds=time.perf_counter() - clock,
         timings=timings,
         warnings=notes,
+        run_name=run_id.run_name,
     )
 
 
@@ -755,6 +810,12 @@ def _check_main_module() -> None:
             "run the GX runner as `python -m commops.gx_run` or from a script file: under "
             "`python -c` pyspark exits the process with status 0 when GX is imported"
         )
+
+
+def _utc_time(text: str) -> datetime:
+    """An ISO time as an aware UTC datetime (a time without a zone is UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -779,6 +840,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         choices=("critical", "any"),
         default="critical",
         help="which failures fail the run (errors always do)",
+    )
+    parser.add_argument(
+        "--built-at",
+        type=_utc_time,
+        help="when the warehouse was built (ISO time, UTC unless it says otherwise), to name the "
+        "run in the Data Docs; default: what the file records, else when it was last written",
     )
     parser.add_argument(
         "--brief",
@@ -828,7 +895,9 @@ def run_for_build(argv: Sequence[str] | None = None) -> tuple[int, dict[str, int
 
     _quiet_type_comparison_warning()
     try:
-        report = validate(args.warehouse, suites, args.docs, args.fail_on, _progress)
+        report = validate(
+            args.warehouse, suites, args.docs, args.fail_on, _progress, built_at=args.built_at
+        )
     except Exception as exc:
         last = str(exc).strip().splitlines()[-1:] or [""]
         print(

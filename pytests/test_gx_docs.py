@@ -1,13 +1,16 @@
-"""The Great Expectations Data Docs work with no network: every file GX links from a CDN is
-shipped (commops/gx_docs_assets/) and every page points at the copies."""
+"""The Great Expectations Data Docs work with no network (every file GX links from a CDN is
+shipped, commops/gx_docs_assets/, and every page points at the copies) and name each run after
+its build."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import great_expectations
 
-from commops import gx_docs
+from commops import gx_docs, gx_run
+from pytests.test_gx_run import CLEAN_SUITE, MEMBERS_SQL, make_warehouse, write_suite
 
 GX_VIEWS = Path(great_expectations.__file__).parent / "render" / "view"
 
@@ -60,3 +63,40 @@ def test_localise_points_pages_at_the_copies(tmp_path: Path) -> None:
     assert gx_docs.external_loads(local) == []
     charted = gx_docs.localise(html + "<script>vegaEmbed('#g', spec)</script>", page, site)
     assert gx_docs.external_loads(charted) == ["https://cdn.jsdelivr.net/npm/vega@5"]
+
+
+# --- the run's name -----------------------------------------------------------------------------
+
+BUILT_AT = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
+HISTORY_SQL = [
+    "create schema intermediate",
+    "create table intermediate.int_as_of_date as select date '2025-09-30' as as_of_date",
+    "create schema ops",
+    "create table ops.run_history as select timestamp '2026-11-20 22:05:00' as run_at",
+]
+
+
+def test_run_name() -> None:
+    name = gx_run.run_name(date(2025, 9, 30), BUILT_AT)
+    assert name == "as_of_date 2025-09-30, built 2026-11-23 06h30 UTC"
+    assert gx_run.run_name(None, BUILT_AT).startswith("as_of_date unknown, built ")
+
+
+def run_names(docs: Path) -> set[str]:
+    """The run folders of the site's validation pages (validations/<suite, one folder per dotted
+    part>/<run>/<time>/<batch>.html)."""
+    return {page.relative_to(docs).parts[-3] for page in docs.glob("validations/**/*.html")}
+
+
+def test_each_run_is_named_after_its_build(tmp_path: Path) -> None:
+    """A working file built by commops.build records when (ops.run_history) and its
+    as_of_date; a time given with --built-at (what the build passes) wins."""
+    warehouse = make_warehouse(tmp_path / "w.duckdb", [*MEMBERS_SQL, *HISTORY_SQL])
+    suites = gx_run.load_suites(write_suite(tmp_path / "suites", "marts", CLEAN_SUITE).parent)
+    recorded = gx_run.validate(warehouse, suites, tmp_path / "docs")
+    assert recorded.run_name == "as_of_date 2025-09-30, built 2026-11-20 22h05 UTC"
+    assert run_names(tmp_path / "docs") == {recorded.run_name}
+    assert recorded.to_json()["run_name"] == recorded.run_name
+    given = gx_run.validate(warehouse, suites, tmp_path / "docs", built_at=BUILT_AT)
+    assert given.run_name == "as_of_date 2025-09-30, built 2026-11-23 06h30 UTC"
+    assert run_names(tmp_path / "docs") == {given.run_name}
