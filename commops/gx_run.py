@@ -87,6 +87,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from commops import gx_findings
+
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
     from great_expectations.data_context import AbstractDataContext
@@ -172,6 +174,14 @@ class Outcome:
     observed: dict[str, Any] = field(default_factory=dict)
     message: str | None = None
 
+    @property
+    def finding(self) -> str | None:
+        """What the result means, in one sentence (commops.gx_findings); None when the
+        expectation has neither a dq_checks check nor a description, or raised."""
+        return gx_findings.finding(
+            self.spec.meta, self.spec.kwargs, self.spec.column, self.status, self.observed
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "suite": self.spec.suite,
@@ -182,6 +192,7 @@ class Outcome:
             "status": self.status,
             "observed": self.observed,
             "message": self.message,
+            "finding": self.finding,
             "kwargs": self.spec.kwargs,
             "meta": self.spec.meta,
         }
@@ -200,6 +211,8 @@ def _build_gx_expectation(spec: ExpectationSpec) -> Any:
         kwargs=dict(spec.kwargs),
         meta=dict(spec.meta),
         severity=_GX_SEVERITY[spec.severity],  # type: ignore[arg-type]
+        # The Data Docs show this instead of GX's rendering ("values must be ≥0.0 and ≤0.0").
+        description=gx_findings.rule(spec.meta, spec.kwargs),
     )
     return config.to_domain_obj()
 
@@ -510,7 +523,7 @@ def format_summary(report: RunReport, brief: bool = False) -> str:
                 detail = _first_lines(o.message or "").replace("\n", "\n      ")
                 lines.append(f"{head}\n      exception: {detail}")
             else:
-                lines.append(f"{head}: {describe_observed(o)}")
+                lines.append(f"{head}: {o.finding or describe_observed(o)}")
     if report.docs_index is not None:
         lines.append(f"Data Docs: {report.docs_index}")
     if report.docs_error:
@@ -648,6 +661,28 @@ def _run_facts(
     return (as_of if isinstance(as_of, date) else None), built
 
 
+def _explain(evr: Any, outcome: Outcome) -> None:
+    """Make the Data Docs say what the result means: the finding in place of GX's rendering of
+    the expectation and, when the sentence already names the one value a one-row batch was
+    checked on, that value as the observed value instead of GX's '1 unexpected values found …
+    Unexpected Value 8'."""
+    said = outcome.finding
+    if said is None:
+        return
+    evr.expectation_config.description = said
+    value = gx_findings.single_value(outcome.status, outcome.observed, outcome.spec.kwargs)
+    if value is not None:
+        evr.result = {"observed_value": value}
+
+
+def _store_again(context: AbstractDataContext, suite_name: str, run_id: Any, result: Any) -> None:
+    """Put a validation result, changed after its run, back in the store the Data Docs read."""
+    store = context.validation_results_store
+    for key in store.list_keys():
+        if key.expectation_suite_identifier.name == suite_name and key.run_id == run_id:
+            store.set(key, result)
+
+
 def validate(
     warehouse: Path,
     suites: Sequence[SuiteSpec],
@@ -750,6 +785,8 @@ def validate(
                     )
                 else:
                     outcomes.append(_outcome_from_result(spec, label, evr))
+                    _explain(evr, outcomes[-1])
+            _store_again(context, suite.name, run_id, result)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             outcomes += [Outcome(s, label, "errored", message=message) for s in specs]
