@@ -628,15 +628,19 @@ def _first_found(
     datasource: SQLDatasource, tables: Sequence[tuple[str, str]], sources: Sequence[str]
 ) -> Any:
     """max(column) of the first `schema.table.column` of `sources` whose table the warehouse
-    has; None when it has none of them."""
+    has; None when it has none of them, or that table cannot say (an older layout): the run's
+    name is no reason to stop the checks."""
     import sqlalchemy as sa
 
     for source in sources:
         schema, table, column = source.split(".")
         if (schema, table) in tables:
             sql = sa.text(f"select max({column}) from {schema}.{table}")
-            with datasource.get_engine().connect() as connection:
-                return connection.execute(sql).scalar()
+            try:
+                with datasource.get_engine().connect() as connection:
+                    return connection.execute(sql).scalar()
+            except sa.exc.SQLAlchemyError:
+                return None
     return None
 
 

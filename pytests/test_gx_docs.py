@@ -250,3 +250,14 @@ def test_data_docs_render_offline(demo_docs: tuple[Path, str], tmp_path: Path) -
     assert re.search(r"members: \d+ rows rejected for unparseable_timestamp, expected 0", text)
     assert re.search(r"spend: \d+ rows flagged duplicate_invoice, expected 0", text)
     assert "values must be" not in text and "Unexpected Value" not in text
+
+
+def test_a_file_that_cannot_say_when_it_was_built_is_still_checked(tmp_path: Path) -> None:
+    """A build_info without the columns the name needs (an older layout) names the run
+    'unknown' and from the file's time; the checks run all the same."""
+    old_layout = ["create schema marts", "create table marts.build_info as select 1 as entity"]
+    warehouse = make_warehouse(tmp_path / "w.duckdb", [*MEMBERS_SQL, *old_layout])
+    suites = gx_run.load_suites(write_suite(tmp_path / "suites", "marts", CLEAN_SUITE).parent)
+    report = gx_run.validate(warehouse, suites, tmp_path / "docs")
+    assert report.run_name.startswith("as_of_date unknown, built ")
+    assert report.exit_code == gx_run.EXIT_OK
