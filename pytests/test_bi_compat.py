@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime
 from pathlib import Path
 
-from commops import publish
 from pytests.dbtrun import DbtResult
 
 READER = """
@@ -65,16 +63,13 @@ def described(manifest: dict, schema: str) -> dict[str, tuple[str, dict[str, str
 
 
 def test_published_file_describes_every_mart_and_column(
-    demo_build: DbtResult, duckdb_1_4: Path, tmp_path: Path
+    demo_build: DbtResult, demo_published: Path, duckdb_1_4: Path
 ) -> None:
     """persist_docs (dbt_project.yml) writes every description as a DuckDB comment, publishing
     carries them over, and a BI tool's DuckDB 1.4 reads them: no mart or mart column without
     one, and each is the yml description."""
-    published = tmp_path / "commops.duckdb"
-    info = publish.BuildInfo(datetime(2026, 11, 23, 6, 30), "demo seeds")
-    publish.publish_for_readers(demo_build.warehouse, published, info)
     done = subprocess.run(
-        [str(duckdb_1_4), "-c", COMMENTS_READER, str(published)],
+        [str(duckdb_1_4), "-c", COMMENTS_READER, str(demo_published)],
         capture_output=True,
         text=True,
         check=False,

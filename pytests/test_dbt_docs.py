@@ -8,11 +8,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from commops import build
-from pytests.browser import CHROMIUM, Browser
+from pytests.chromium import Chromium
 from pytests.dbtrun import PROJECT_DIR, DbtResult, run_dbt
 
 OVERVIEW = PROJECT_DIR / "models" / "overview.md"
@@ -39,6 +38,14 @@ def test_the_overview_links_to_models_that_exist() -> None:
         for source in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("sources", [])
     }
     assert overview_links("source") <= sources
+    exposures = {
+        exposure["name"]
+        for path in (PROJECT_DIR / "models").rglob("*.yml")
+        for exposure in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+            "exposures", []
+        )
+    }
+    assert overview_links("exposure") <= exposures
 
 
 def test_the_overview_names_every_mart() -> None:
@@ -53,28 +60,26 @@ def test_make_docs_writes_the_static_site() -> None:
     assert "target/static_index.html reports/dbt_docs.html" in recipe
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_static_docs_open_offline_with_the_published_catalog_name(
-    demo_build: DbtResult, tmp_path: Path
+    demo_build: DbtResult, browser: Chromium, tmp_path: Path
 ) -> None:
     # A copy of the demo warehouse under the working file's name, as `make build` leaves it.
     warehouse = tmp_path / Path(build.DEFAULT_WORKING).name
     shutil.copy2(demo_build.warehouse, warehouse)
     done = run_dbt(["docs", "generate", "--static"], warehouse=warehouse)
     assert done.returncode == 0, done.output[-4000:]
-    site = done.target / "static_index.html"
-    with Browser(tmp_path / "profile") as browser:
-        front = browser.open(site)
-        text = front.wait_for(f"{SHOWN}.includes('Where to start') && {SHOWN}")
-        assert text, front.evaluate(SHOWN)[:2000]
-        assert "The lineage in words" in text
-        model = browser.open(site.as_uri() + "#!/model/model.commops.dim_members")
-        text = model.wait_for(f"{SHOWN}.includes('commops.marts.dim_members') && {SHOWN}")
-        assert text, model.evaluate(SHOWN)[:2000]
-        assert "build.marts" not in text
+    site = (done.target / "static_index.html").as_uri()
+    front = browser.open(site)
+    assert front.wait_for(f"{SHOWN}.includes('Where to start')"), front.evaluate(SHOWN)[:2000]
+    assert "The lineage in words" in front.evaluate(SHOWN)
+    model = browser.open(site + "#!/model/model.commops.dim_members")
+    assert model.wait_for(f"{SHOWN}.includes('commops.marts.dim_members')"), model.evaluate(SHOWN)[
+        :2000
+    ]
+    assert "build.marts" not in model.evaluate(SHOWN)
     for page in (front, model):
-        assert page.external == []  # only file:, data: and about: URLs
+        assert page.log.blocked == []  # every request not for a local file is failed and listed
         # dbt-docs' own page asks for a few file:// URLs it never fills in (its favicon, icon
         # templates before Angular renders them); the browser logs each as a failed load. No
         # script error, and nothing outside the file.
-        assert [e for e in page.errors if not e.startswith("log: ")] == []
+        assert [e for e in page.log.errors if e.startswith(("console.", "exception:"))] == []

@@ -2,7 +2,7 @@
 shipped, commops/gx_docs_assets/, and every page points at the copies), name each run after its
 build, and say what each result means in the words of dq_checks.
 
-The demo's site is rendered in headless Chromium (pytests/browser.py) with every request that is
+The demo's site is rendered in headless Chromium (pytests/chromium.py) with every request that is
 not for a local file failed: the index and a validation page must show styled tables and load no
 stylesheet, script or font from outside the site.
 """
@@ -17,13 +17,12 @@ import great_expectations
 import pytest
 
 from commops import gx_docs, gx_findings, gx_run
-from pytests.browser import CHROMIUM, Browser, Page
+from pytests.chromium import Chromium, Page
 from pytests.dbtrun import DbtResult
 from pytests.test_gx_run import CLEAN_SUITE, MEMBERS_SQL, make_warehouse, write_suite
 
 REPO = Path(__file__).resolve().parents[1]
 GX_VIEWS = Path(great_expectations.__file__).parent / "render" / "view"
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 #: In the page: is Bootstrap's stylesheet applied (tables collapse their borders, the browser's
 #: default is `separate`), did bootstrap-table's script run (it wraps each table it draws), did
@@ -222,29 +221,27 @@ def validation_page(docs: Path, name: str) -> Path:
 def assert_offline_and_styled(page: Page, site: Path) -> dict:
     """No request left the machine or the site; Bootstrap, bootstrap-table and the icon font
     all loaded from the site's own copies; nothing failed."""
-    assert page.external == [], [r.url for r in page.external]
-    loaded = [r for r in page.requests if r.type in ("Stylesheet", "Script", "Font")]
-    assert {r.type for r in loaded} == {"Stylesheet", "Script", "Font"}
+    assert page.log.blocked == []
     root = site.resolve().as_uri() + "/"
-    assert all(r.url.startswith(root) for r in loaded), [r.url for r in loaded]
-    assert page.errors == []
-    styled = page.wait_for(f"(s => s.drawn > 0 && s)({STYLED})")
-    assert styled, page.evaluate(STYLED)
+    files = [url for url in page.log.requests if url.startswith("file:")]
+    assert all(url.startswith(root) for url in files), files
+    vendored = {url.rsplit(".", 1)[-1] for url in files if "/static/vendor/" in url}
+    assert vendored >= {"css", "js", "woff2"}, vendored
+    assert page.log.errors == []
+    assert page.wait_for(f"{STYLED}.drawn > 0", timeout=10), page.evaluate(STYLED)
+    styled = page.evaluate(STYLED)
     assert styled["collapsed"] == styled["tables"] > 0
     assert styled["icons"] is True
     assert styled["rows"] > 0
     return styled
 
 
-@needs_chromium
-def test_data_docs_render_offline(demo_docs: tuple[Path, str], tmp_path: Path) -> None:
+def test_data_docs_render_offline(demo_docs: tuple[Path, str], browser: Chromium) -> None:
     docs, run = demo_docs
+    index = assert_offline_and_styled(browser.open((docs / "index.html").as_uri()), docs)
+    assert run in index["text"] and "__none__" not in index["text"]
     checks = validation_page(docs, "dq_checks_by_check")
-    with Browser(tmp_path / "profile") as browser:
-        index = assert_offline_and_styled(browser.open(docs / "index.html"), docs)
-        assert run in index["text"] and "__none__" not in index["text"]
-        page = assert_offline_and_styled(browser.open(checks), docs)
-    text = page["text"]
+    text = assert_offline_and_styled(browser.open(checks.as_uri()), docs)["text"]
     assert run in text
     # The planted problems of the demo, said as dq_checks says them.
     assert re.search(r"members: \d+ rows rejected for unparseable_timestamp, expected 0", text)
