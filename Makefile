@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 .PHONY: setup build refresh check report test lint bench clean demo docs spark
 
 setup: $(STAMP)
-	@mkdir -p warehouse/tmp reports
+	@mkdir -p warehouse/work warehouse/tmp reports
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,10 @@ build: setup
 refresh: setup
 	$(BIN)/python -m commops.build --full-refresh
 
-## Run the Great Expectations suites against the working file (the published one holds the
-## marts only; the raw and staging suites read the working file).
+## Run the Great Expectations suites against the working file (COMMOPS_DUCKDB_PATH; the
+## published one holds the marts only, the raw and staging suites read the working file).
 check: setup
-	$(BIN)/python -m commops.gx_run --warehouse warehouse/build.duckdb
+	$(BIN)/python -m commops.gx_run
 
 ## The offline report, reports/commops.html, from the published warehouse (make build writes it
 ## too): one file with every script, style and number inside, that opens with the network off.
@@ -59,8 +59,12 @@ demo: setup
 spark: setup
 	$(BIN)/python -m commops.spark_load build
 
+## The dbt docs site as one self-contained file that opens from file:// with no network
+## (descriptions, lineage; column types come from the working file, so run after `make build`).
 docs: setup
-	$(BIN)/dbt docs generate
+	$(BIN)/dbt docs generate --static
+	cp target/static_index.html reports/dbt_docs.html
+	@echo "dbt docs: reports/dbt_docs.html"
 
 clean:
 	rm -rf target logs warehouse reports dbt_packages

@@ -7,7 +7,9 @@ Steps, each of which can stop the run and leave the published file as it was:
    headers and a sample, before dbt starts), its CSV and xlsx exports are read whole into
    Parquet records (a file that cannot be read whole is named with its line), and real
    exports need a secret COMMOPS_PII_SALT;
-2. `dbt build` writes the working file (COMMOPS_DUCKDB_PATH, default warehouse/build.duckdb);
+2. `dbt build` writes the working file (COMMOPS_DUCKDB_PATH, default
+   warehouse/work/commops.duckdb, named as the published file so that both have the catalog
+   name `commops`);
 3. the run's per-entity counts join the run history, and the guards compare them: an empty
    required export or a staged-row drop against the published build stops the run, an odd
    day's volume is reported;
@@ -35,8 +37,12 @@ import yaml
 from commops import dbt_cli
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_WORKING = "warehouse/build.duckdb"
+# DuckDB names a file's catalog after the file: the working file and the published one share a
+# name, so dbt docs (which read the working file) and BI tools both show `commops.marts.*`.
+DEFAULT_WORKING = "warehouse/work/commops.duckdb"
 DEFAULT_PUBLISHED = "warehouse/commops.duckdb"
+#: The working file's default path before it was named like the published one (catalog `build`).
+OLD_DEFAULT_WORKING = "warehouse/build.duckdb"
 #: The singular test that fails when exports changed instead of growing.
 ROW_BALANCE_TEST = "assert_dq_row_balance_is_zero"
 REFRESH_HINT = (
@@ -63,6 +69,25 @@ def published_path() -> Path:
 def target_path() -> Path:
     """dbt's target folder (DBT_TARGET_PATH, as dbt reads it)."""
     return _path("DBT_TARGET_PATH", "target")
+
+
+def adopt_old_working_file() -> str | None:
+    """Move a working file left at the old default path to the new one, once, so an existing
+    install keeps its incremental state and run history; the line saying so, or None.
+
+    Only when COMMOPS_DUCKDB_PATH is unset (a chosen path is left alone) and nothing is at the
+    new path yet."""
+    if os.environ.get("COMMOPS_DUCKDB_PATH"):
+        return None
+    old, new = PROJECT_DIR / OLD_DEFAULT_WORKING, working_path()
+    if not old.is_file() or new.exists():
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", ".wal"):
+        moved = old.with_name(old.name + suffix)
+        if moved.exists():
+            os.replace(moved, new.with_name(new.name + suffix))
+    return f"Moved the working file {old} to {new} (its new default path)."
 
 
 def run_dbt(args: list[str], env: dict[str, str] | None = None) -> int:
@@ -179,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from commops import publish
 
+    moved = adopt_old_working_file()
+    if moved:
+        print(moved)
     working = working_path()
     published = published_path()
     run_settings = settings(args.vars)
@@ -218,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_checks:
         from commops import gx_run
 
-        gx_args = ["--warehouse", str(working), "--brief"]
+        gx_args = ["--warehouse", str(working), "--brief", "--built-at", started.isoformat()]
         if args.suites:
             gx_args += ["--suites", args.suites]
         if args.reports:

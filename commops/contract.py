@@ -2,11 +2,13 @@
 
 The raw exports (var `raw_exports`: key, columns, required columns), the contract models and
 their grains (var `contract_models`) and every other var are written once, in dbt_project.yml;
-the SQL reads them with `var()`, Python with this module.
+the SQL reads them with `var()`, Python with this module. The list of data-quality checks is the
+seed `seeds/dq_check_catalog.csv`, read by dq_checks (SQL) and by `dq_checks()` here.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,3 +93,24 @@ def grains() -> dict[str, tuple[str, ...]]:
 def var(name: str) -> Any:
     """One var of dbt_project.yml, as written (whatever YAML it is); KeyError if it is not there."""
     return project_vars()[name]
+
+
+@dataclass(frozen=True)
+class DqCheck:
+    """One row of the dq_check_catalog seed: a check of marts.dq_checks for one entity."""
+
+    check_name: str
+    entity: str
+    checked_rows_of: str  # raw | staged
+    severity: str  # critical | warn
+    failing_rows_from: str  # rejected | collapsed | row_balance | flag | staging
+
+
+@cache
+def dq_checks() -> dict[tuple[str, str], DqCheck]:
+    """Every check of marts.dq_checks by (check_name, entity), from seeds/dq_check_catalog.csv
+    (the one list of the checks, CONTRACT §6)."""
+    path = PROJECT_DIR / "seeds" / "dq_check_catalog.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = [DqCheck(**row) for row in csv.DictReader(handle)]
+    return {(row.check_name, row.entity): row for row in rows}

@@ -59,7 +59,9 @@ class Plugin(BasePlugin):
 
     def _cache_dir(self) -> Path:
         """Converted exports live beside the working file, never in the export folder."""
-        working = Path(getattr(self.creds, "path", None) or "warehouse/build.duckdb")
+        from commops.build import DEFAULT_WORKING
+
+        working = Path(getattr(self.creds, "path", None) or DEFAULT_WORKING)
         return working.resolve().parent / "raw_cache"
 
     def _preflight(self, raw_dir: str):

@@ -2,9 +2,11 @@
 
 Usage::
 
-    python -m commops.gx_run --warehouse warehouse/commops.duckdb \\
+    python -m commops.gx_run [--warehouse warehouse/work/commops.duckdb] \\
         [--suites expectations] [--docs reports/gx_docs] \\
         [--summary reports/gx_summary.json] [--fail-on critical|any]
+
+``--warehouse`` defaults to the working file (COMMOPS_DUCKDB_PATH, as the dbt profile reads it).
 
 The warehouse is opened read-only through GX's SQL datasource (``duckdb:///PATH``, with
 :mod:`commops.gx_shim` installed), so every metric is computed inside DuckDB; nothing is
@@ -81,9 +83,11 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from commops import gx_findings
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -170,6 +174,14 @@ class Outcome:
     observed: dict[str, Any] = field(default_factory=dict)
     message: str | None = None
 
+    @property
+    def finding(self) -> str | None:
+        """What the result means, in one sentence (commops.gx_findings); None when the
+        expectation has neither a dq_checks check nor a description, or raised."""
+        return gx_findings.finding(
+            self.spec.meta, self.spec.kwargs, self.spec.column, self.status, self.observed
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "suite": self.spec.suite,
@@ -180,6 +192,7 @@ class Outcome:
             "status": self.status,
             "observed": self.observed,
             "message": self.message,
+            "finding": self.finding,
             "kwargs": self.spec.kwargs,
             "meta": self.spec.meta,
         }
@@ -198,6 +211,8 @@ def _build_gx_expectation(spec: ExpectationSpec) -> Any:
         kwargs=dict(spec.kwargs),
         meta=dict(spec.meta),
         severity=_GX_SEVERITY[spec.severity],  # type: ignore[arg-type]
+        # The Data Docs show this instead of GX's rendering ("values must be ≥0.0 and ≤0.0").
+        description=gx_findings.rule(spec.meta, spec.kwargs),
     )
     return config.to_domain_obj()
 
@@ -420,6 +435,7 @@ class RunReport:
     seconds: float
     timings: dict[str, float]
     warnings: list[str]
+    run_name: str = ""
 
     def counts(self, suite: str | None = None) -> dict[str, int]:
         rows = [o for o in self.outcomes if suite is None or o.spec.suite == suite]
@@ -448,6 +464,7 @@ class RunReport:
 
         return {
             "warehouse": str(self.warehouse),
+            "run_name": self.run_name,
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "seconds": round(self.seconds, 3),
             "gx_version": great_expectations.__version__,
@@ -484,7 +501,7 @@ def format_summary(report: RunReport, brief: bool = False) -> str:
     totals = report.counts()
     blocking_ids = {id(o) for o in report.blocking()}
     lines = [
-        f"GX run on {report.warehouse}: {len(report.suites)} suite(s), "
+        f"GX run on {report.warehouse} ({report.run_name}): {len(report.suites)} suite(s), "
         f"{totals['expectations']} expectations, {totals['passed']} passed, "
         f"{totals['failed']} failed, {totals['errored']} errored ({report.seconds:.1f} s)"
     ]
@@ -506,7 +523,7 @@ def format_summary(report: RunReport, brief: bool = False) -> str:
                 detail = _first_lines(o.message or "").replace("\n", "\n      ")
                 lines.append(f"{head}\n      exception: {detail}")
             else:
-                lines.append(f"{head}: {describe_observed(o)}")
+                lines.append(f"{head}: {o.finding or describe_observed(o)}")
     if report.docs_index is not None:
         lines.append(f"Data Docs: {report.docs_index}")
     if report.docs_error:
@@ -599,18 +616,96 @@ def duckdb_settings() -> dict[str, str]:
     }
 
 
+def run_name(as_of: date | None, built_at: datetime) -> str:
+    """What the Data Docs call a run: 'as_of_date 2026-03-31, built 2026-12-02 10h09 UTC'.
+
+    No ':' or '/': GX makes a folder of it."""
+    built = built_at.astimezone(UTC).strftime("%Y-%m-%d %Hh%M UTC")
+    return f"as_of_date {as_of.isoformat() if as_of else 'unknown'}, built {built}"
+
+
+def _first_found(
+    datasource: SQLDatasource, tables: Sequence[tuple[str, str]], sources: Sequence[str]
+) -> Any:
+    """max(column) of the first `schema.table.column` of `sources` whose table the warehouse
+    has; None when it has none of them, or that table cannot say (an older layout): the run's
+    name is no reason to stop the checks."""
+    import sqlalchemy as sa
+
+    for source in sources:
+        schema, table, column = source.split(".")
+        if (schema, table) in tables:
+            sql = sa.text(f"select max({column}) from {schema}.{table}")
+            try:
+                with datasource.get_engine().connect() as connection:
+                    return connection.execute(sql).scalar()
+            except sa.exc.SQLAlchemyError:
+                return None
+    return None
+
+
+def _run_facts(
+    datasource: SQLDatasource, tables: Sequence[tuple[str, str]], warehouse: Path
+) -> tuple[date | None, datetime]:
+    """The warehouse's as_of_date and when it was built: from marts.build_info of a published
+    file, or int_as_of_date and the run history `python -m commops.build` keeps in a working
+    file; a file built by dbt alone has no history, so then when the file was last written."""
+    as_of = _first_found(
+        datasource,
+        tables,
+        ("marts.build_info.as_of_date", "intermediate.int_as_of_date.as_of_date"),
+    )
+    built = _first_found(
+        datasource, tables, ("marts.build_info.built_at", "ops.run_history.run_at")
+    )
+    if not isinstance(built, datetime):
+        built = datetime.fromtimestamp(warehouse.stat().st_mtime, UTC)
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    return (as_of if isinstance(as_of, date) else None), built
+
+
+def _explain(evr: Any, outcome: Outcome) -> None:
+    """Make the Data Docs say what the result means: the finding in place of GX's rendering of
+    the expectation and, when the sentence already names the one value a one-row batch was
+    checked on, that value as the observed value instead of GX's '1 unexpected values found …
+    Unexpected Value 8'."""
+    said = outcome.finding
+    if said is None:
+        return
+    evr.expectation_config.description = said
+    value = gx_findings.single_value(outcome.status, outcome.observed, outcome.spec.kwargs)
+    if value is not None:
+        evr.result = {"observed_value": value}
+
+
+def _store_again(context: AbstractDataContext, suite_name: str, run_id: Any, result: Any) -> None:
+    """Put a validation result, changed after its run, back in the store the Data Docs read."""
+    store = context.validation_results_store
+    for key in store.list_keys():
+        if key.expectation_suite_identifier.name == suite_name and key.run_id == run_id:
+            store.set(key, result)
+
+
 def validate(
     warehouse: Path,
     suites: Sequence[SuiteSpec],
     docs_dir: Path,
     fail_on: str = "critical",
     progress: Callable[[str], None] | None = None,
+    built_at: datetime | None = None,
 ) -> RunReport:
     """Validate the suites against the warehouse and build the Data Docs; progress, when
-    given, is told as each suite starts and when the Data Docs are being written."""
-    import great_expectations as gx
+    given, is told as each suite starts and when the Data Docs are being written.
 
-    from commops import gx_shim
+    The Data Docs name the run after the warehouse's as_of_date and when it was built
+    (`built_at`, default: what the file says, see _run_facts), and work offline
+    (commops.gx_docs).
+    """
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    from commops import gx_docs, gx_shim
 
     gx_shim.install()
     started_at = datetime.now(UTC)
@@ -626,6 +721,9 @@ def validate(
         kwargs={"connect_args": {"read_only": True, "config": duckdb_settings()}},
     )
     tables = list_tables(datasource)
+    as_of, built = _run_facts(datasource, tables, warehouse)
+    built = _utc_time((built_at or built).isoformat())
+    run_id = RunIdentifier(run_name=run_name(as_of, built), run_time=built)
     batches: dict[str, BatchDefinition | Exception] = {}
 
     def batch_for(target: Target) -> BatchDefinition:
@@ -681,7 +779,7 @@ def validate(
                     name=f"{suite_name}.{target.label}", data=batch_definition, suite=suite
                 )
             )
-            result = definition.run(result_format=_RESULT_FORMAT)
+            result = definition.run(result_format=_RESULT_FORMAT, run_id=run_id)
             by_id = {evr.expectation_config.id: evr for evr in result.results}
             for spec, expectation_id in zip(specs, ids, strict=True):
                 evr = by_id.get(expectation_id)
@@ -691,6 +789,8 @@ def validate(
                     )
                 else:
                     outcomes.append(_outcome_from_result(spec, label, evr))
+                    _explain(evr, outcomes[-1])
+            _store_again(context, suite.name, run_id, result)
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             outcomes += [Outcome(s, label, "errored", message=message) for s in specs]
@@ -708,6 +808,7 @@ def validate(
         docs_index = docs_dir / "index.html"
         if not docs_index.is_file():
             raise FileNotFoundError(f"GX wrote no {docs_index}")
+        notes += gx_docs.make_offline(docs_dir)
     except Exception as exc:
         docs_index = None
         docs_error = f"{type(exc).__name__}: {exc}"
@@ -732,6 +833,7 @@ def validate(
         seconds=time.perf_counter() - clock,
         timings=timings,
         warnings=notes,
+        run_name=run_id.run_name,
     )
 
 
@@ -751,12 +853,22 @@ def _check_main_module() -> None:
         )
 
 
+def _utc_time(text: str) -> datetime:
+    """An ISO time as an aware UTC datetime (a time without a zone is UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m commops.gx_run",
         description="Validate the DuckDB warehouse with the Great Expectations suites.",
     )
-    parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB file (read-only)")
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file, opened read-only (default: the working file, COMMOPS_DUCKDB_PATH)",
+    )
     parser.add_argument(
         "--suites", type=Path, default=DEFAULT_SUITES_DIR, help="folder of *.json suite files"
     )
@@ -769,6 +881,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         choices=("critical", "any"),
         default="critical",
         help="which failures fail the run (errors always do)",
+    )
+    parser.add_argument(
+        "--built-at",
+        type=_utc_time,
+        help="when the warehouse was built (ISO time, UTC unless it says otherwise), to name the "
+        "run in the Data Docs; default: what the file records, else when it was last written",
     )
     parser.add_argument(
         "--brief",
@@ -800,6 +918,10 @@ def run_for_build(argv: Sequence[str] | None = None) -> tuple[int, dict[str, int
     """main's work: the exit status and the failed expectations by severity (None when the run
     could not finish), for the build's health line."""
     args = parse_args(argv)
+    if args.warehouse is None:
+        from commops.build import working_path
+
+        args.warehouse = working_path()
     try:
         _check_main_module()
         if not args.warehouse.is_file():
@@ -814,7 +936,9 @@ def run_for_build(argv: Sequence[str] | None = None) -> tuple[int, dict[str, int
 
     _quiet_type_comparison_warning()
     try:
-        report = validate(args.warehouse, suites, args.docs, args.fail_on, _progress)
+        report = validate(
+            args.warehouse, suites, args.docs, args.fail_on, _progress, built_at=args.built_at
+        )
     except Exception as exc:
         last = str(exc).strip().splitlines()[-1:] or [""]
         print(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from pytests.chromium import Chromium, find_chromium
 from pytests.dbtrun import PROJECT_DIR, DbtResult, run_dbt
 
 #: The DuckDB that BI tools bundle (DEVELOPERS.md: they open a duckdb 2.0 file only when it
@@ -53,3 +55,15 @@ def duckdb_1_4() -> Path:
         if done.returncode != 0:
             pytest.skip(f"could not install {BI_DUCKDB}: {done.stderr[-500:]}")
     return python
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Chromium]:
+    """Headless Chromium with every request that is not for a local file failed
+    (pytests/chromium.py); its tests are skipped when none is installed."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium on PATH (Debian: apt-get install chromium; .ci/run installs it)")
+    chromium = Chromium(executable)
+    yield chromium
+    chromium.close()

@@ -33,6 +33,16 @@ class DbtResult:
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
+    @property
+    def target(self) -> Path:
+        """dbt's target folder of the run (manifest.json, run_results.json)."""
+        return target_path(self.warehouse)
+
+
+def target_path(warehouse: Path) -> Path:
+    """The target folder of runs against `warehouse`: beside it, named after it."""
+    return warehouse.parent / f"target_{warehouse.stem}"
+
 
 def copy_project(dest: Path, reference_dir: Path | None = None) -> Path:
     """A copy of the project in dest; reference_dir's seeds replace the shipped reference seeds."""
@@ -73,7 +83,7 @@ def run_dbt(
         args,
         env=full_env,
         project_dir=project_dir,
-        target_path=work / f"target_{warehouse.stem}",
+        target_path=target_path(warehouse),
         log_path=work / f"logs_{warehouse.stem}",
         variables=variables,
         capture=True,

@@ -15,7 +15,6 @@ import re
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -23,7 +22,7 @@ import pytest
 import yaml
 
 from commops import report
-from pytests.chromium import Chromium, Page, find_chromium
+from pytests.chromium import Chromium, Page
 from pytests.dbtrun import PROJECT_DIR
 
 OUT_DIR = PROJECT_DIR / "reports" / "demo"
@@ -60,16 +59,6 @@ def report_file(demo_published: Path) -> Path:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Report written: {out}"
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Chromium]:
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium on PATH (Debian: apt-get install chromium; .ci/run installs it)")
-    chromium = Chromium(executable)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module")
