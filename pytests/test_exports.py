@@ -89,7 +89,7 @@ def test_every_problem_at_once_in_under_two_seconds(tmp_path: Path) -> None:
     assert "loans.csv" in bad_loans and "currency" in bad_loans
     assert "spend.csv" in header_only and "no rows" in header_only
     assert "repayments.csv" in missing_repayments
-    assert list(preflight.exports) == ["events"]
+    assert list(preflight.exports) == ["events", "orders", "tickets", "ad_stats"]
     message = preflight.message()
     assert message.startswith(f"RAW_DIR {raw}: 4 problems with the exports:\n  - ")
     assert "Traceback" not in message
@@ -99,7 +99,7 @@ def test_a_good_folder_has_no_problems(tmp_path: Path, capsys) -> None:
     raw = write_valid(tmp_path / "raw")
     preflight = exports.check_folder(raw)
     assert preflight.ok, preflight.message()
-    assert preflight.message() == f"RAW_DIR {raw}: 5 exports, no problems"
+    assert preflight.message() == f"RAW_DIR {raw}: 8 exports, no problems"
     assert exports.main([str(raw)]) == 0
     printed = capsys.readouterr().out
     assert "no problems" in printed and "events: events.csv, csv, utf-8, comma" in printed
