@@ -57,7 +57,8 @@ PLANTS = [
         "spend_line_outside_cost_mart",
         "insert into marts.fct_spend"
         " select spend_id || '-planted', spend_date, month, cost_center, category, channel,"
-        " campaign_id, vendor, currency, 12345.67, 12345.67, is_suspect, suspect_reasons"
+        " campaign_id, module, content_id, vendor, currency, 12345.67, 12345.67, is_suspect,"
+        " suspect_reasons"
         " from marts.fct_spend order by spend_id limit 1",
         "marts",
         "query marts_cost_reconciles_spend",
