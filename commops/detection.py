@@ -56,28 +56,12 @@ RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
 ENTITIES = contract.entities()
 KEYS = {entity: export.key for entity, export in contract.raw_exports().items()}
-FLAG_MODELS = {
-    "members": "int_member_flags",
-    "events": "int_event_flags",
-    "spend": "int_spend_flags",
-    "loans": "int_loan_flags",
-    "repayments": "int_repayment_flags",
-    "orders": "int_order_flags",
-    "tickets": "int_ticket_flags",
-    "ad_stats": "int_ad_stat_flags",
-}
-# kind -> (staging column, entities whose staging model has it): CONTRACT §6's staged checks
-STAGING_FLAGS = {
-    "unmapped_channel": ("is_channel_unmapped", ("members", "spend", "ad_stats")),
-    "unknown_code": (
-        "has_unknown_code",
-        ("members", "events", "spend", "loans", "orders", "tickets"),
-    ),
-    "fx_rate_carried_forward": (
-        "is_fx_carried_forward",
-        ("spend", "loans", "repayments", "orders", "ad_stats"),
-    ),
-    "csat_out_of_range": ("is_csat_out_of_range", ("tickets",)),
+#: entity -> its flag model, and kind -> (staging column, entities whose staging model has it):
+#: where dq_checks finds CONTRACT §6's flags and staged checks (vars flag_models, staged_checks).
+FLAG_MODELS: dict[str, str] = dict(contract.var("flag_models"))
+STAGING_FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    kind: (spec["column"], tuple(spec["entities"]))
+    for kind, spec in contract.var("staged_checks").items()
 }
 
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"

@@ -4,23 +4,14 @@
     the rejected rows, the collapsed and balance counts of the staging row counts, the authenticity
     flags, or a boolean column of the staging model. -#}
 {%- set flag_models = commops.flag_models() -%}
-{#- The counted checks read from a boolean column of each entity's staging model. -#}
-{%- set staging_columns = {
-    'unmapped_channel': 'is_channel_unmapped',
-    'unknown_code': 'has_unknown_code',
-    'fx_rate_carried_forward': 'is_fx_carried_forward',
-    'csat_out_of_range': 'is_csat_out_of_range',
-} -%}
-{%- set staging_checks = [
-    ('members', ['unmapped_channel', 'unknown_code']),
-    ('events', ['unknown_code']),
-    ('spend', ['unmapped_channel', 'unknown_code', 'fx_rate_carried_forward']),
-    ('loans', ['unknown_code', 'fx_rate_carried_forward']),
-    ('repayments', ['fx_rate_carried_forward']),
-    ('orders', ['unknown_code', 'fx_rate_carried_forward']),
-    ('tickets', ['unknown_code', 'csat_out_of_range']),
-    ('ad_stats', ['unmapped_channel', 'fx_rate_carried_forward']),
-] -%}
+{#- The counted checks read from a boolean column of the staging models (var staged_checks). -#}
+{%- set staged_checks = var('staged_checks') -%}
+{%- set staged_entities = [] -%}
+{%- for check, spec in staged_checks.items() -%}
+    {%- for entity in spec['entities'] if entity not in staged_entities -%}
+        {%- do staged_entities.append(entity) -%}
+    {%- endfor -%}
+{%- endfor -%}
 with
 
 catalog as (
@@ -41,7 +32,7 @@ rejected as (
     ),
 
 {% endfor %}
-{% for entity, checks in staging_checks %}
+{% for entity in staged_entities %}
     staged_{{ entity }} as (
         select * from {{ ref('stg_raw__' ~ entity) }}
     ),
@@ -83,13 +74,13 @@ flag_counts as (
 ),
 
 staging_counts as (
-    {%- for entity, checks in staging_checks %}
+    {%- for check, spec in staged_checks.items() %}
         {%- set outer_loop = loop %}
-        {%- for check in checks %}
+        {%- for entity in spec['entities'] %}
             select
                 '{{ entity }}' as entity,
                 '{{ check }}' as check_name,
-                count(case when {{ staging_columns[check] }} then 1 end) as failing_rows
+                count(case when {{ spec['column'] }} then 1 end) as failing_rows
             from staged_{{ entity }}
             {% if not (outer_loop.last and loop.last) %}union all{% endif %}
         {%- endfor %}
